@@ -1,0 +1,277 @@
+//! The working image: one or more RGBA8 frames of equal size. Animated sources keep every
+//! frame fully composited (what a browser shows at that moment), with its delay, so that
+//! actions can treat each frame as a plain picture.
+
+use crate::error::{Error, Result};
+
+/// One RGBA8 picture, row-major, no padding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+    /// Display time in milliseconds (0 for still images).
+    pub delay_ms: u32,
+}
+
+/// Bytes of an RGBA8 buffer of `width × height`, or an error when it cannot exist.
+pub fn rgba_len(width: u32, height: u32) -> Result<usize> {
+    u64::from(width)
+        .checked_mul(u64::from(height))
+        .and_then(|p| p.checked_mul(4))
+        .and_then(|b| usize::try_from(b).ok())
+        .ok_or_else(|| Error::too_large(None, format!("{width}x{height} cannot be allocated.")))
+}
+
+/// A zeroed buffer of `len` bytes, or an error instead of an allocation abort.
+pub fn try_zeroed(len: usize) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)
+        .map_err(|_| Error::too_large(None, format!("cannot allocate {len} bytes.")))?;
+    v.resize(len, 0);
+    Ok(v)
+}
+
+impl Frame {
+    /// Wraps decoded pixels; the length must match the size.
+    pub fn from_rgba(width: u32, height: u32, pixels: Vec<u8>) -> Result<Self> {
+        if width == 0 || height == 0 || pixels.len() != rgba_len(width, height)? {
+            return Err(Error::internal(format!(
+                "frame buffer of {} bytes does not match {width}x{height}",
+                pixels.len()
+            )));
+        }
+        Ok(Frame {
+            width,
+            height,
+            pixels,
+            delay_ms: 0,
+        })
+    }
+
+    /// A frame filled with one colour.
+    pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Result<Self> {
+        let mut pixels = try_zeroed(rgba_len(width, height)?)?;
+        if rgba != [0; 4] {
+            for px in pixels.chunks_exact_mut(4) {
+                px.copy_from_slice(&rgba);
+            }
+        }
+        Frame::from_rgba(width, height, pixels)
+    }
+
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+    pub fn pixels(&self) -> &[u8] {
+        &self.pixels
+    }
+    pub fn pixels_mut(&mut self) -> &mut [u8] {
+        &mut self.pixels
+    }
+    pub fn into_pixels(self) -> Vec<u8> {
+        self.pixels
+    }
+
+    /// True when some pixel is not fully opaque.
+    pub fn has_transparency(&self) -> bool {
+        self.pixels.chunks_exact(4).any(|px| px[3] != 255)
+    }
+
+    /// Copies the rectangle `[x, x+w) × [y, y+h)`, which must lie inside the frame.
+    pub fn cropped(&self, x: u32, y: u32, w: u32, h: u32) -> Result<Frame> {
+        let inside = x.checked_add(w).is_some_and(|r| r <= self.width)
+            && y.checked_add(h).is_some_and(|b| b <= self.height);
+        if !inside || w == 0 || h == 0 {
+            return Err(Error::internal(format!(
+                "crop {w}x{h}+{x}+{y} outside {}x{}",
+                self.width, self.height
+            )));
+        }
+        let mut out = Vec::new();
+        out.try_reserve_exact(rgba_len(w, h)?)
+            .map_err(|_| Error::too_large(None, "cannot allocate the cropped frame."))?;
+        let stride = self.width as usize * 4;
+        let (x, w) = (x as usize * 4, w as usize * 4);
+        for row in self.pixels.chunks_exact(stride).skip(y as usize).take(h as usize) {
+            out.extend_from_slice(&row[x..x + w]);
+        }
+        let mut frame = Frame::from_rgba(w as u32 / 4, h, out)?;
+        frame.delay_ms = self.delay_ms;
+        Ok(frame)
+    }
+
+    /// Copies `src` onto this frame with its top-left corner at (`left`, `top`), source-over
+    /// blending; parts outside are clipped.
+    pub fn paste_over(&mut self, src: &Frame, left: i64, top: i64) {
+        let dst_w = i64::from(self.width);
+        let dst_h = i64::from(self.height);
+        for sy in 0..i64::from(src.height) {
+            let dy = top + sy;
+            if !(0..dst_h).contains(&dy) {
+                continue;
+            }
+            for sx in 0..i64::from(src.width) {
+                let dx = left + sx;
+                if !(0..dst_w).contains(&dx) {
+                    continue;
+                }
+                let s = ((sy * i64::from(src.width) + sx) * 4) as usize;
+                let d = ((dy * dst_w + dx) * 4) as usize;
+                blend_over(&mut self.pixels[d..d + 4], &src.pixels[s..s + 4]);
+            }
+        }
+    }
+
+    /// Removes transparency by compositing onto an opaque colour.
+    pub fn flatten_onto(&mut self, rgb: [u8; 3]) {
+        for px in self.pixels.chunks_exact_mut(4) {
+            let a = u32::from(px[3]);
+            if a == 255 {
+                continue;
+            }
+            for c in 0..3 {
+                px[c] = div255(u32::from(px[c]) * a + u32::from(rgb[c]) * (255 - a));
+            }
+            px[3] = 255;
+        }
+    }
+}
+
+/// Source-over compositing of one straight-alpha RGBA8 pixel.
+fn blend_over(dst: &mut [u8], src: &[u8]) {
+    let sa = u32::from(src[3]);
+    if sa == 255 {
+        dst.copy_from_slice(src);
+        return;
+    }
+    if sa == 0 {
+        return;
+    }
+    let da = u32::from(dst[3]);
+    // out_a = sa + da·(1 − sa), in 0..=255·255 fixed point.
+    let out_a = sa * 255 + da * (255 - sa);
+    if out_a == 0 {
+        return;
+    }
+    for c in 0..3 {
+        let num = u32::from(src[c]) * sa * 255 + u32::from(dst[c]) * da * (255 - sa);
+        dst[c] = ((num + out_a / 2) / out_a) as u8;
+    }
+    dst[3] = div255(out_a);
+}
+
+/// `v / 255` rounded, for `v ≤ 255·255`.
+pub fn div255(v: u32) -> u8 {
+    ((v + 127) / 255) as u8
+}
+
+/// How often an animation repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LoopCount {
+    #[default]
+    Infinite,
+    Finite(u16),
+}
+
+/// The image moving through the pipeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    frames: Vec<Frame>,
+    pub loop_count: LoopCount,
+}
+
+impl Image {
+    pub fn still(frame: Frame) -> Self {
+        Image {
+            frames: vec![frame],
+            loop_count: LoopCount::Infinite,
+        }
+    }
+
+    /// An animation; every frame must have the size of the first.
+    pub fn animation(frames: Vec<Frame>, loop_count: LoopCount) -> Result<Self> {
+        let first = frames
+            .first()
+            .ok_or_else(|| Error::corrupt("the image has no frames"))?;
+        let size = (first.width, first.height);
+        if frames.iter().any(|f| (f.width, f.height) != size) {
+            return Err(Error::internal("animation frames differ in size"));
+        }
+        Ok(Image { frames, loop_count })
+    }
+
+    pub fn width(&self) -> u32 {
+        self.first().width
+    }
+    pub fn height(&self) -> u32 {
+        self.first().height
+    }
+    pub fn first(&self) -> &Frame {
+        // `frames` is never empty: both constructors guarantee one frame.
+        &self.frames[0]
+    }
+    pub fn frames(&self) -> &[Frame] {
+        &self.frames
+    }
+    pub fn is_animated(&self) -> bool {
+        self.frames.len() > 1
+    }
+
+    /// Keeps only the first frame.
+    pub fn make_still(&mut self) {
+        self.frames.truncate(1);
+    }
+
+    /// Replaces every frame by `f(frame)`; `f` must give all frames one size.
+    pub fn map_frames(&mut self, mut f: impl FnMut(&Frame) -> Result<Frame>) -> Result<()> {
+        let mut out = Vec::with_capacity(self.frames.len());
+        for frame in &self.frames {
+            let mut next = f(frame)?;
+            next.delay_ms = frame.delay_ms;
+            out.push(next);
+        }
+        *self = Image::animation(out, self.loop_count)?;
+        Ok(())
+    }
+
+    /// Changes every frame in place.
+    pub fn for_each_frame(&mut self, mut f: impl FnMut(&mut Frame)) {
+        self.frames.iter_mut().for_each(|fr| f(fr));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crop_copies_the_right_pixels() {
+        let mut px = Vec::new();
+        for i in 0..12u8 {
+            px.extend_from_slice(&[i, i, i, 255]);
+        }
+        let f = Frame::from_rgba(4, 3, px).unwrap();
+        let c = f.cropped(1, 1, 2, 2).unwrap();
+        assert_eq!((c.width(), c.height()), (2, 2));
+        let firsts: Vec<u8> = c.pixels().chunks(4).map(|p| p[0]).collect();
+        assert_eq!(firsts, vec![5, 6, 9, 10]);
+        assert!(f.cropped(3, 0, 2, 1).is_err());
+    }
+
+    #[test]
+    fn flatten_half_transparent_black_onto_white_gives_grey() {
+        let mut f = Frame::from_rgba(1, 1, vec![0, 0, 0, 128]).unwrap();
+        f.flatten_onto([255, 255, 255]);
+        assert_eq!(f.pixels(), &[127, 127, 127, 255]);
+    }
+
+    #[test]
+    fn sizes_that_overflow_are_errors() {
+        assert!(rgba_len(u32::MAX, u32::MAX).is_err());
+        assert!(Frame::filled(0, 1, [0; 4]).is_err());
+    }
+}

@@ -1,0 +1,204 @@
+//! OSS limits as a value. Sources are checked from header facts ([`Probe`]) before a single
+//! frame buffer exists; outputs are checked before they are allocated.
+
+use crate::codec::{ImageFormat, Probe};
+use crate::error::{Error, Result};
+
+/// Bounds on what one `process` call may read, allocate and produce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest accepted source object in bytes.
+    pub max_source_bytes: usize,
+    /// Longest accepted source side in pixels.
+    pub max_source_side: u32,
+    /// Most source pixels, counting every frame of an animation.
+    pub max_source_pixels: u64,
+    /// Longest TIFF side (OSS decodes TIFF only up to 16,384 px).
+    pub max_tiff_side: u32,
+    /// Longest source side for `rotate` and an explicit `auto-orient,1`.
+    pub max_rotate_side: u32,
+    /// Longest side of any image the pipeline produces.
+    pub max_output_side: u32,
+    /// Most pixels of any image the pipeline produces (per frame).
+    pub max_output_pixels: u64,
+    /// Longest side WebP can store (14-bit fields).
+    pub max_webp_side: u32,
+    /// Most bytes the decoders may allocate for one source.
+    pub max_decode_alloc: u64,
+}
+
+impl Limits {
+    /// The limits Alibaba Cloud OSS documents.
+    pub fn oss() -> Self {
+        Limits {
+            max_source_bytes: 20 * 1024 * 1024,
+            max_source_side: 30_000,
+            max_source_pixels: 250_000_000,
+            max_tiff_side: 16_384,
+            max_rotate_side: 4_096,
+            max_output_side: 16_384,
+            max_output_pixels: 16_777_216,
+            max_webp_side: 16_383,
+            // RGBA8 of the largest source plus the decoder's working copy.
+            max_decode_alloc: 2 * 4 * 250_000_000,
+        }
+    }
+
+    /// Tighter limits for a 128 MB Cloudflare Worker isolate: about 24 M source pixels
+    /// (96 MB of RGBA8 would not fit beside the module and the output).
+    pub fn workers() -> Self {
+        Limits {
+            max_source_pixels: 16_777_216,
+            max_decode_alloc: 96 * 1024 * 1024,
+            ..Limits::oss()
+        }
+    }
+
+    /// Source size in bytes, before anything else is read.
+    pub fn check_source_bytes(&self, len: usize) -> Result<()> {
+        if len > self.max_source_bytes {
+            return Err(Error::too_large(
+                Some("0040-00000001"),
+                format!(
+                    "The source image is {len} bytes; the limit is {} bytes.",
+                    self.max_source_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Header facts of the source: sides and total pixels (all frames).
+    pub fn check_source(&self, probe: &Probe) -> Result<()> {
+        let (w, h) = (probe.width, probe.height);
+        if w == 0 || h == 0 {
+            return Err(Error::corrupt("the image declares a zero width or height"));
+        }
+        let side_ec = match probe.format {
+            ImageFormat::Jpeg => "0040-00000019",
+            ImageFormat::Bmp => "0040-00000017",
+            ImageFormat::Tiff => "0040-00000018",
+            _ => "0040-00000009",
+        };
+        let max_side = if probe.format == ImageFormat::Tiff {
+            self.max_tiff_side.min(self.max_source_side)
+        } else {
+            self.max_source_side
+        };
+        if w > max_side || h > max_side {
+            return Err(Error::too_large(
+                Some(side_ec),
+                format!("The source image is {w}x{h}; each side must be at most {max_side} px."),
+            ));
+        }
+        let pixels = u64::from(w) * u64::from(h) * u64::from(probe.frames.max(1));
+        if pixels > self.max_source_pixels {
+            return Err(Error::too_large(
+                Some("0040-00000012"),
+                format!(
+                    "decode error: exceeds total pixels ({pixels} > {}).",
+                    self.max_source_pixels
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The size of an image an action or the encoder is about to produce.
+    pub fn check_output(&self, width: u32, height: u32) -> Result<()> {
+        let pixels = u64::from(width) * u64::from(height);
+        if width > self.max_output_side
+            || height > self.max_output_side
+            || pixels > self.max_output_pixels
+        {
+            return Err(Error::invalid(
+                Some("0040-00000007"),
+                format!(
+                    "The result {width}x{height} exceeds the output limits ({} px per side, {} px in all).",
+                    self.max_output_side, self.max_output_pixels
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The source of a rotation (`rotate`, explicit `auto-orient,1`).
+    pub fn check_rotate_source(&self, width: u32, height: u32) -> Result<()> {
+        if width > self.max_rotate_side || height > self.max_rotate_side {
+            return Err(Error::bad_request(
+                Some("0040-00000006"),
+                "Picture exceed the maximum allowable rotation range.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// WebP can only store sides up to 16,383 px.
+    pub fn check_webp_output(&self, width: u32, height: u32) -> Result<()> {
+        if width > self.max_webp_side || height > self.max_webp_side {
+            return Err(Error::bad_request(
+                Some("0040-00000011"),
+                format!(
+                    "Maximum width and height allowed is {} pixels for converting webp.",
+                    self.max_webp_side
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::oss()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(format: ImageFormat, width: u32, height: u32, frames: u32) -> Probe {
+        Probe {
+            format,
+            width,
+            height,
+            frames,
+            orientation: 1,
+            has_alpha: false,
+        }
+    }
+
+    #[test]
+    fn source_side_limit_uses_the_format_ec() {
+        let l = Limits::oss();
+        assert!(l.check_source(&probe(ImageFormat::Png, 30_000, 1, 1)).is_ok());
+        let e = l.check_source(&probe(ImageFormat::Png, 30_001, 1, 1)).unwrap_err();
+        assert_eq!(e.ec(), Some("0040-00000009"));
+        let e = l.check_source(&probe(ImageFormat::Jpeg, 1, 30_001, 1)).unwrap_err();
+        assert_eq!(e.ec(), Some("0040-00000019"));
+        let e = l.check_source(&probe(ImageFormat::Tiff, 16_385, 1, 1)).unwrap_err();
+        assert_eq!(e.ec(), Some("0040-00000018"));
+    }
+
+    #[test]
+    fn frames_count_towards_total_pixels() {
+        let l = Limits::oss();
+        assert!(l.check_source(&probe(ImageFormat::Gif, 10_000, 10_000, 2)).is_ok());
+        let e = l.check_source(&probe(ImageFormat::Gif, 10_000, 10_000, 3)).unwrap_err();
+        assert_eq!(e.ec(), Some("0040-00000012"));
+        assert_eq!(e.code(), "ImageTooLarge");
+    }
+
+    #[test]
+    fn output_limits() {
+        let l = Limits::oss();
+        assert!(l.check_output(16_384, 1_024).is_ok());
+        assert!(l.check_output(4_096, 4_096).is_ok());
+        assert_eq!(l.check_output(16_385, 1).unwrap_err().ec(), Some("0040-00000007"));
+        assert_eq!(l.check_output(5_000, 5_000).unwrap_err().ec(), Some("0040-00000007"));
+        assert!(l.check_webp_output(16_383, 100).is_ok());
+        assert_eq!(l.check_webp_output(16_384, 100).unwrap_err().ec(), Some("0040-00000011"));
+    }
+}

@@ -184,7 +184,7 @@ impl std::error::Error for Error {}
 
 /// Client input quoted in a message: at most [`MAX_ECHO_CHARS`] characters, control
 /// characters replaced, so a message never carries a whole hostile string.
-fn echo(value: &str) -> String {
+pub(crate) fn echo(value: &str) -> String {
     let mut out: String = value
         .chars()
         .take(MAX_ECHO_CHARS)

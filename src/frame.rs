@@ -96,7 +96,12 @@ impl Frame {
             .map_err(|_| Error::too_large(None, "cannot allocate the cropped frame."))?;
         let stride = self.width as usize * 4;
         let (x, w) = (x as usize * 4, w as usize * 4);
-        for row in self.pixels.chunks_exact(stride).skip(y as usize).take(h as usize) {
+        for row in self
+            .pixels
+            .chunks_exact(stride)
+            .skip(y as usize)
+            .take(h as usize)
+        {
             out.extend_from_slice(&row[x..x + w]);
         }
         let mut frame = Frame::from_rgba(w as u32 / 4, h, out)?;
@@ -104,26 +109,24 @@ impl Frame {
         Ok(frame)
     }
 
-    /// Copies `src` onto this frame with its top-left corner at (`left`, `top`), source-over
-    /// blending; parts outside are clipped.
-    pub fn paste_over(&mut self, src: &Frame, left: i64, top: i64) {
-        let dst_w = i64::from(self.width);
-        let dst_h = i64::from(self.height);
-        for sy in 0..i64::from(src.height) {
-            let dy = top + sy;
-            if !(0..dst_h).contains(&dy) {
-                continue;
-            }
-            for sx in 0..i64::from(src.width) {
-                let dx = left + sx;
-                if !(0..dst_w).contains(&dx) {
-                    continue;
-                }
-                let s = ((sy * i64::from(src.width) + sx) * 4) as usize;
-                let d = ((dy * dst_w + dx) * 4) as usize;
-                blend_over(&mut self.pixels[d..d + 4], &src.pixels[s..s + 4]);
-            }
+    /// Replaces the pixels under `src` (alpha included) with `src`, its top-left corner at
+    /// (`left`, `top`); `src` must fit inside this frame.
+    pub fn blit(&mut self, src: &Frame, left: u32, top: u32) -> Result<()> {
+        let fits = left.checked_add(src.width).is_some_and(|r| r <= self.width)
+            && top
+                .checked_add(src.height)
+                .is_some_and(|b| b <= self.height);
+        if !fits {
+            return Err(Error::internal("blit outside the frame"));
         }
+        let dst_stride = self.width as usize * 4;
+        let row_len = src.width as usize * 4;
+        let x = left as usize * 4;
+        let dst_rows = self.pixels.chunks_exact_mut(dst_stride).skip(top as usize);
+        for (dst_row, src_row) in dst_rows.zip(src.pixels.chunks_exact(row_len)) {
+            dst_row[x..x + row_len].copy_from_slice(src_row);
+        }
+        Ok(())
     }
 
     /// Removes transparency by compositing onto an opaque colour.
@@ -139,29 +142,6 @@ impl Frame {
             px[3] = 255;
         }
     }
-}
-
-/// Source-over compositing of one straight-alpha RGBA8 pixel.
-fn blend_over(dst: &mut [u8], src: &[u8]) {
-    let sa = u32::from(src[3]);
-    if sa == 255 {
-        dst.copy_from_slice(src);
-        return;
-    }
-    if sa == 0 {
-        return;
-    }
-    let da = u32::from(dst[3]);
-    // out_a = sa + da·(1 − sa), in 0..=255·255 fixed point.
-    let out_a = sa * 255 + da * (255 - sa);
-    if out_a == 0 {
-        return;
-    }
-    for c in 0..3 {
-        let num = u32::from(src[c]) * sa * 255 + u32::from(dst[c]) * da * (255 - sa);
-        dst[c] = ((num + out_a / 2) / out_a) as u8;
-    }
-    dst[3] = div255(out_a);
 }
 
 /// `v / 255` rounded, for `v ≤ 255·255`.
@@ -236,11 +216,6 @@ impl Image {
         }
         *self = Image::animation(out, self.loop_count)?;
         Ok(())
-    }
-
-    /// Changes every frame in place.
-    pub fn for_each_frame(&mut self, mut f: impl FnMut(&mut Frame)) {
-        self.frames.iter_mut().for_each(|fr| f(fr));
     }
 }
 

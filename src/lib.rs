@@ -1,10 +1,60 @@
-//! ossimg: Alibaba Cloud OSS image processing (`x-oss-process=image/...`) in Rust.
+//! ossimg: Alibaba Cloud OSS image processing (`x-oss-process=image/...`) in Rust, for
+//! WebAssembly hosts (browsers, Web Workers, Cloudflare Workers, Node) and native use.
+//!
+//! ```no_run
+//! let jpeg = std::fs::read("photo.jpg").unwrap();
+//! match ossimg::process(&jpeg, "image/resize,w_300/quality,q_90") {
+//!     Ok(ossimg::Output::Image { bytes, width, height, .. }) => println!("{width}x{height}, {} bytes", bytes.len()),
+//!     Ok(other) => println!("{other:?}"),
+//!     Err(e) => eprintln!("{} {}: {}", e.status(), e.code(), e.message()),
+//! }
+//! ```
+//!
+//! The library does no I/O: bytes and a spec in, bytes (or JSON) out. Limits are checked
+//! from the header before pixels are allocated; errors carry the OSS `Code`, HTTP status
+//! and EC.
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 pub mod codec;
 pub mod error;
 pub mod frame;
 pub mod limits;
+pub mod ops;
+pub mod pipeline;
+pub mod spec;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
+pub use codec::{ImageFormat, Probe};
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
+pub use pipeline::{Options, Output, Pipeline};
+pub use spec::styles::split_style_delimiter;
+
+/// Processes `input` with `spec` under the OSS limits and default options.
+pub fn process(input: &[u8], spec: &str) -> Result<Output> {
+    process_with(input, spec, &Options::default())
+}
+
+/// Processes `input` with `spec` and explicit options. An empty spec returns
+/// [`Output::Original`] (OSS serves the object untouched without `x-oss-process`).
+pub fn process_with(input: &[u8], spec: &str, options: &Options) -> Result<Output> {
+    if spec.is_empty() || spec == "x-oss-process=" {
+        return Ok(Output::Original);
+    }
+    let pipeline = Pipeline::parse(spec, options)?;
+    run(input, &pipeline, options)
+}
+
+/// Runs an already parsed pipeline on `input`.
+pub fn run(input: &[u8], pipeline: &Pipeline, options: &Options) -> Result<Output> {
+    options.limits.check_source_bytes(input.len())?;
+    let probe = codec::probe(input)?;
+    pipeline.run(input, &probe, options)
+}
+
+/// Header facts of `input` without decoding pixels; hosts use it to decide whether to
+/// serve the original instead (limits) before calling [`process`].
+pub fn probe(input: &[u8]) -> Result<Probe> {
+    codec::probe(input)
+}

@@ -1,0 +1,259 @@
+//! A parsed chain and how it runs: probe → limits → decode → orient → actions → encode.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::codec::{self, EncodeOptions, Frames, ImageFormat, Probe};
+use crate::error::{Error, Result};
+use crate::ops::{self, AutoOrient, Ctx, Format, Interlace, Quality, Setting, Step};
+use crate::spec::{lexer, styles};
+use crate::Limits;
+
+/// Everything a call may configure besides the spec.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    pub limits: Limits,
+    /// Style registry: name → `image/...` content.
+    pub styles: HashMap<String, String>,
+    /// Watermark images by object key (the host fetches them from the same bucket).
+    pub objects: HashMap<String, Vec<u8>>,
+    /// Font files by OSS font name (e.g. `wqy-zenhei`).
+    pub fonts: HashMap<String, Vec<u8>>,
+    /// Reject unknown parameter keys (README rule 12); `false` ignores them.
+    pub strict_unknown_params: bool,
+    pub max_spec_len: usize,
+    pub max_actions: usize,
+    /// JPEG quality when the chain has no `quality` action.
+    pub default_jpeg_quality: u8,
+    /// WebP quality when the chain has no `quality` action.
+    pub default_webp_quality: u8,
+    /// Apply the EXIF orientation when the chain has no `auto-orient`.
+    pub default_auto_orient: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: Limits::oss(),
+            styles: HashMap::new(),
+            objects: HashMap::new(),
+            fonts: HashMap::new(),
+            strict_unknown_params: true,
+            max_spec_len: 4096,
+            max_actions: 64,
+            default_jpeg_quality: 90,
+            default_webp_quality: 85,
+            default_auto_orient: true,
+        }
+    }
+}
+
+/// A validated chain: pixel actions in order plus the position-independent settings
+/// (the last occurrence of each wins).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Pipeline {
+    pub actions: Vec<ops::Action>,
+    pub format: Option<Format>,
+    pub quality: Option<Quality>,
+    pub interlace: Option<Interlace>,
+    /// `None` when the chain does not mention `auto-orient` (the default applies).
+    pub auto_orient: Option<AutoOrient>,
+}
+
+impl Pipeline {
+    /// Parses a spec (`image/...`, `x-oss-process=...`, percent-encoded, or `style/<name>`).
+    /// An empty spec is not a pipeline: callers return the source unchanged.
+    pub fn parse(spec: &str, options: &Options) -> Result<Pipeline> {
+        if spec.len() > options.max_spec_len {
+            return Err(Error::invalid(
+                Some("0017-00000288"),
+                format!(
+                    "The process parameter is longer than {} bytes.",
+                    options.max_spec_len
+                ),
+            ));
+        }
+        let spec = lexer::normalize(spec)?;
+        let chain = if spec.starts_with("style/") {
+            styles::resolve(&spec, &options.styles)?
+        } else {
+            &spec
+        };
+        let mut pipeline = Pipeline::default();
+        for segment in lexer::parse_chain(chain, options.max_actions)? {
+            match ops::parse_step(&segment, options.strict_unknown_params)? {
+                Step::Action(action) => pipeline.actions.push(action),
+                Step::Setting(Setting::Format(f)) => pipeline.format = Some(f),
+                Step::Setting(Setting::Quality(q)) => pipeline.quality = Some(q),
+                Step::Setting(Setting::Interlace(i)) => pipeline.interlace = Some(i),
+                Step::Setting(Setting::AutoOrient(a)) => pipeline.auto_orient = Some(a),
+            }
+        }
+        Ok(pipeline)
+    }
+
+    /// The settings as steps, in canonical order; `interlace,0` is the default and
+    /// prints as nothing.
+    fn settings(&self) -> impl Iterator<Item = Setting> + '_ {
+        let auto_orient = self.auto_orient.clone().map(Setting::AutoOrient);
+        let format = self.format.clone().map(Setting::Format);
+        let quality = self.quality.map(Setting::Quality);
+        let interlace = self
+            .interlace
+            .clone()
+            .filter(|i| i.progressive)
+            .map(Setting::Interlace);
+        [auto_orient, format, quality, interlace]
+            .into_iter()
+            .flatten()
+    }
+
+    /// Whether an animated source keeps its frames (README §6).
+    fn keeps_animation(&self, output: ImageFormat) -> bool {
+        output.can_animate()
+            && self.quality.is_none()
+            && self.auto_orient.is_none()
+            && self.actions.iter().all(ops::Action::keeps_animation)
+    }
+
+    /// The format the result is written in (format.md): the source format unless
+    /// `format` says otherwise, and never GIF for a source that is not a GIF.
+    pub fn output_format(&self, source: ImageFormat) -> ImageFormat {
+        match self.format.as_ref().map(|f| f.target) {
+            Some(ImageFormat::Gif) if source != ImageFormat::Gif => source,
+            Some(target) => target,
+            None => source,
+        }
+    }
+
+    /// Runs the chain on `input`, whose header facts are `probe`.
+    pub fn run(&self, input: &[u8], probe: &Probe, options: &Options) -> Result<Output> {
+        let limits = &options.limits;
+        limits.check_source(probe)?;
+        let output_format = self.output_format(probe.format);
+        let frames = if probe.frames > 1 && self.keeps_animation(output_format) {
+            Frames::All
+        } else {
+            Frames::First
+        };
+        let image = codec::decode(input, probe, limits, frames)?;
+        let mut cx = Ctx {
+            image,
+            source: probe,
+            source_bytes: input,
+            output_format,
+            options,
+            limits,
+            json: None,
+        };
+        let orient = match &self.auto_orient {
+            Some(a) => a.enabled,
+            None => options.default_auto_orient,
+        };
+        if orient {
+            ops::auto_orient::apply_orientation(&mut cx, self.auto_orient.is_some())?;
+        }
+        let decoded_size = (cx.image.width(), cx.image.height());
+        for action in &self.actions {
+            action.apply(&mut cx)?;
+            if let Some(json) = cx.json.take() {
+                return Ok(Output::Json(json));
+            }
+        }
+        let image = cx.image;
+        // Output limits bind what the actions produced; a source within the source
+        // limits passes through at its own size (spec README §5.2, see the issue note).
+        if (image.width(), image.height()) != decoded_size {
+            limits.check_output(image.width(), image.height())?;
+        }
+        let quality = self.encode_quality(input, probe.format, output_format, options);
+        let encode = EncodeOptions {
+            format: output_format,
+            quality,
+            progressive: self.interlace.as_ref().is_some_and(|i| i.progressive),
+        };
+        let bytes = codec::encode(&image, &encode, limits)?;
+        Ok(Output::Image {
+            bytes,
+            format: output_format,
+            width: image.width(),
+            height: image.height(),
+            frames: image.frames().len() as u32,
+        })
+    }
+
+    /// Quality for JPEG / lossy WebP output (quality.md): `q` relative to the source
+    /// JPEG's estimated quality, `Q` absolute but never above it, else the default.
+    fn encode_quality(
+        &self,
+        input: &[u8],
+        source: ImageFormat,
+        output: ImageFormat,
+        options: &Options,
+    ) -> u8 {
+        match &self.quality {
+            Some(q) => {
+                let source_quality = if source == ImageFormat::Jpeg {
+                    codec::estimate_jpeg_quality(input).unwrap_or(100)
+                } else {
+                    100
+                };
+                q.output_quality(source_quality)
+            }
+            None if output == ImageFormat::WebP => options.default_webp_quality,
+            None => options.default_jpeg_quality,
+        }
+    }
+}
+
+/// Parses with default options (strict, no styles).
+impl FromStr for Pipeline {
+    type Err = Error;
+    fn from_str(spec: &str) -> Result<Self> {
+        Pipeline::parse(spec, &Options::default())
+    }
+}
+
+/// The canonical spec: actions in order, then `auto-orient`, `format`, `quality`,
+/// `interlace`. Two specs that mean the same print the same string (a cache key).
+impl fmt::Display for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("image")?;
+        for action in &self.actions {
+            write!(f, "/{action}")?;
+        }
+        for setting in self.settings() {
+            write!(f, "/{setting}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What `process` returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// An encoded image.
+    Image {
+        bytes: Vec<u8>,
+        format: ImageFormat,
+        width: u32,
+        height: u32,
+        frames: u32,
+    },
+    /// The JSON answer of `info` or `average-hue`.
+    Json(String),
+    /// No spec was given: serve the source unchanged.
+    Original,
+}
+
+impl Output {
+    pub fn mime(&self) -> &'static str {
+        match self {
+            Output::Image { format, .. } => format.mime(),
+            Output::Json(_) => "application/json",
+            Output::Original => "application/octet-stream",
+        }
+    }
+}

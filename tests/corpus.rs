@@ -1,0 +1,100 @@
+//! The corpus sweep: every file of the shared corpus (`../shared/corpus`, or the folder in
+//! `OSSIMG_CORPUS`) against its `manifest.json` entry. `ok` files must decode to their
+//! size and frame count; `error` files must give a clean 400; nothing may panic.
+//! On a clone without the corpus the test says so and checks nothing.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use ossimg::Output;
+use serde_json::Value;
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("OSSIMG_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")));
+    dir.join("manifest.json").is_file().then_some(dir)
+}
+
+#[test]
+fn corpus_sweep() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("corpus sweep SKIPPED: no manifest.json in ../shared/corpus and OSSIMG_CORPUS is not set");
+        return;
+    };
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for entry in files {
+        let path = entry["path"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join(path)).unwrap();
+        let outcome = catch_unwind(AssertUnwindSafe(|| check(entry, &bytes)));
+        checked += 1;
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => failures.push(format!("{path}: {why}")),
+            Err(_) => failures.push(format!("{path}: PANIC")),
+        }
+    }
+    eprintln!("corpus sweep: {checked} files, {} failures", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} files failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn check(entry: &Value, bytes: &[u8]) -> Result<(), String> {
+    let strict = entry["strict"].as_bool().unwrap_or(true);
+    let result = ossimg::process(bytes, "image/format,png");
+    match entry["expect"].as_str() {
+        Some("ok") => {
+            let (w, h) = (
+                dim(entry, "display_width", "width"),
+                dim(entry, "display_height", "height"),
+            );
+            match result {
+                Ok(Output::Image { width, height, .. }) if (width, height) == (w, h) => {}
+                Ok(Output::Image { width, height, .. }) => {
+                    return Err(format!("decoded {width}x{height}, manifest says {w}x{h}"))
+                }
+                Ok(other) => return Err(format!("unexpected output {other:?}")),
+                Err(e) if !strict && e.status() == 400 => return Ok(()),
+                Err(e) => return Err(format!("should decode: {e}")),
+            }
+            check_frames(entry, bytes)
+        }
+        _ => match result {
+            Err(e) if e.status() == 400 => Ok(()),
+            Err(e) => Err(format!("error with status {}: {e}", e.status())),
+            Ok(_) if !strict => Ok(()),
+            Ok(_) => Err("should be rejected, but decoded".into()),
+        },
+    }
+}
+
+fn dim(entry: &Value, display: &str, stored: &str) -> u32 {
+    entry[display]
+        .as_u64()
+        .or_else(|| entry[stored].as_u64())
+        .unwrap_or(0) as u32
+}
+
+/// Animated GIF/WebP keep every frame through an animation-capable chain.
+fn check_frames(entry: &Value, bytes: &[u8]) -> Result<(), String> {
+    let frames = entry["frames"].as_u64().unwrap_or(1) as u32;
+    let format = entry["format"].as_str().unwrap_or("");
+    if frames <= 1 || !matches!(format, "gif" | "webp") {
+        return Ok(());
+    }
+    match ossimg::process(bytes, "image/crop,x_0") {
+        Ok(Output::Image { frames: got, .. }) if got == frames => Ok(()),
+        Ok(Output::Image { frames: got, .. }) => {
+            Err(format!("{got} frames after crop, manifest says {frames}"))
+        }
+        other => Err(format!("animation: {other:?}")),
+    }
+}

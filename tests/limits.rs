@@ -1,0 +1,171 @@
+//! Decompression bombs and over-limit sources fail from their headers, before pixels are
+//! allocated: a counting allocator measures the peak heap of each call.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+            PEAK.fetch_max(now, Ordering::SeqCst);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Peak heap growth (bytes) while `f` runs.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    let out = f();
+    (out, PEAK.load(Ordering::SeqCst).saturating_sub(base))
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// A PNG that declares `w×h` RGBA pixels and carries one tiny IDAT.
+fn png_header(w: u32, h: u32) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    png_chunk(&mut out, b"IHDR", &ihdr);
+    png_chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    png_chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// A baseline JPEG header declaring `w×h`.
+fn jpeg_header(w: u16, h: u16) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
+    out.extend_from_slice(&h.to_be_bytes());
+    out.extend_from_slice(&w.to_be_bytes());
+    out.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
+}
+
+/// A GIF whose logical screen is `w×h` with `frames` full-canvas frames of 1 byte each.
+fn gif_header(w: u16, h: u16, frames: u16) -> Vec<u8> {
+    let mut out = b"GIF89a".to_vec();
+    out.extend_from_slice(&w.to_le_bytes());
+    out.extend_from_slice(&h.to_le_bytes());
+    out.extend_from_slice(&[0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    for _ in 0..frames {
+        out.push(0x2C);
+        out.extend_from_slice(&[0, 0, 0, 0]);
+        out.extend_from_slice(&w.to_le_bytes());
+        out.extend_from_slice(&h.to_le_bytes());
+        out.extend_from_slice(&[0, 2, 2, 0x4C, 0x01, 0]);
+    }
+    out.push(0x3B);
+    out
+}
+
+const BUDGET: usize = 16 * 1024 * 1024;
+
+fn corpus_file(name: &str) -> Option<Vec<u8>> {
+    let dir = std::env::var_os("OSSIMG_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")));
+    std::fs::read(dir.join(name)).ok()
+}
+
+/// One test so that no other test allocates while the peak is measured.
+#[test]
+fn bombs_fail_before_allocation() {
+    let mut cases: Vec<(String, Vec<u8>, &str)> = vec![
+        (
+            "png 100000×100000".into(),
+            png_header(100_000, 100_000),
+            "0040-00000009",
+        ),
+        ("png 30001×1".into(), png_header(30_001, 1), "0040-00000009"),
+        (
+            "png 20000×20000 (400 M px)".into(),
+            png_header(20_000, 20_000),
+            "0040-00000012",
+        ),
+        (
+            "jpeg 65500×65500".into(),
+            jpeg_header(65_500, 65_500),
+            "0040-00000019",
+        ),
+        (
+            "gif 30001×10".into(),
+            gif_header(30_001, 10, 1),
+            "0040-00000009",
+        ),
+        (
+            "gif 10000×10000 × 3 frames".into(),
+            gif_header(10_000, 10_000, 3),
+            "0040-00000012",
+        ),
+    ];
+    for (name, ec) in [
+        ("limits/made_png_100000x100000_header.png", "0040-00000009"),
+        ("limits/made_png_20000x20000_bomb.png", "0040-00000012"),
+        ("limits/made_jpeg_65500x65500_header.jpg", "0040-00000019"),
+        ("limits/made_gif_30001x10.gif", "0040-00000009"),
+        ("limits/made_png_30001x1.png", "0040-00000009"),
+        ("limits/made_webp_16384x16384_header.webp", "0040-00000012"),
+    ] {
+        match corpus_file(name) {
+            Some(bytes) => cases.push((name.into(), bytes, ec)),
+            None => eprintln!("{name}: corpus absent, checked with the generated headers only"),
+        }
+    }
+    for (name, bytes, ec) in cases {
+        let (result, peak) = peak_during(|| ossimg::process(&bytes, "image/resize,w_100"));
+        let e = result.expect_err(&name);
+        assert_eq!(
+            (e.code(), e.status(), e.ec()),
+            ("ImageTooLarge", 400, Some(ec)),
+            "{name}: {e}"
+        );
+        assert!(peak < BUDGET, "{name}: peak heap {peak} bytes");
+        eprintln!("{name}: rejected with peak heap {} KiB", peak / 1024);
+    }
+}

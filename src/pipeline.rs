@@ -81,30 +81,33 @@ impl Pipeline {
         } else {
             &spec
         };
+        let steps = lexer::parse_chain(chain, options.max_actions)?
+            .iter()
+            .map(|segment| ops::parse_step(segment, options.strict_unknown_params))
+            .collect::<Result<Vec<Step>>>()?;
+        check_chain_rules(&steps)?;
         let mut pipeline = Pipeline::default();
-        for segment in lexer::parse_chain(chain, options.max_actions)? {
-            match ops::parse_step(&segment, options.strict_unknown_params)? {
+        for step in steps {
+            match step {
                 Step::Action(action) => pipeline.actions.push(action),
                 Step::Setting(Setting::Format(f)) => pipeline.format = Some(f),
                 Step::Setting(Setting::Quality(q)) => pipeline.quality = Some(q),
-                Step::Setting(Setting::Interlace(i)) => pipeline.interlace = Some(i),
+                // `interlace,0` is the default: stored as absent so equal meanings compare equal.
+                Step::Setting(Setting::Interlace(i)) => {
+                    pipeline.interlace = i.progressive.then_some(i)
+                }
                 Step::Setting(Setting::AutoOrient(a)) => pipeline.auto_orient = Some(a),
             }
         }
         Ok(pipeline)
     }
 
-    /// The settings as steps, in canonical order; `interlace,0` is the default and
-    /// prints as nothing.
+    /// The settings as steps, in canonical order.
     fn settings(&self) -> impl Iterator<Item = Setting> + '_ {
         let auto_orient = self.auto_orient.clone().map(Setting::AutoOrient);
         let format = self.format.clone().map(Setting::Format);
         let quality = self.quality.map(Setting::Quality);
-        let interlace = self
-            .interlace
-            .clone()
-            .filter(|i| i.progressive)
-            .map(Setting::Interlace);
+        let interlace = self.interlace.clone().map(Setting::Interlace);
         [auto_orient, format, quality, interlace]
             .into_iter()
             .flatten()
@@ -208,6 +211,32 @@ impl Pipeline {
     }
 }
 
+/// Rules about the chain as a whole: `info` stands alone (info.md), `average-hue` is last
+/// (average-hue.md), at most 3 watermarks carry a picture (watermark.md §5, EC 0026).
+fn check_chain_rules(steps: &[Step]) -> Result<()> {
+    let is = |step: &Step, f: fn(&ops::Action) -> bool| matches!(step, Step::Action(a) if f(a));
+    if steps.len() > 1 && steps.iter().any(|s| is(s, |a| matches!(a, ops::Action::Info(_)))) {
+        return Err(Error::invalid(None, "The action info cannot be combined with other actions."));
+    }
+    let hue = |a: &ops::Action| matches!(a, ops::Action::AverageHue(_));
+    if let Some(pos) = steps.iter().position(|s| is(s, hue)) {
+        if pos + 1 != steps.len() {
+            return Err(Error::invalid(None, "The action average-hue must be the last action."));
+        }
+    }
+    let pictures = steps
+        .iter()
+        .filter(|s| is(s, |a| matches!(a, ops::Action::Watermark(w) if w.object_key().is_some())))
+        .count();
+    if pictures > 3 {
+        return Err(Error::invalid(
+            Some("0040-00000026"),
+            "At most 3 image watermarks are allowed in one request.",
+        ));
+    }
+    Ok(())
+}
+
 /// Parses with default options (strict, no styles).
 impl FromStr for Pipeline {
     type Err = Error;
@@ -224,7 +253,12 @@ impl fmt::Display for Pipeline {
         for action in &self.actions {
             write!(f, "/{action}")?;
         }
-        for setting in self.settings() {
+        let mut settings = self.settings().peekable();
+        if self.actions.is_empty() && settings.peek().is_none() {
+            // A chain that only re-encodes (`image/interlace,0`) still needs one action.
+            return f.write_str("/interlace,0");
+        }
+        for setting in settings {
             write!(f, "/{setting}")?;
         }
         Ok(())

@@ -16,13 +16,7 @@ impl Parse for AverageHue {
     fn parse(params: &mut Params<'_>) -> Result<Self> {
         // average-hue.md §1 [DECISION]: any argument is an error, not only unknown keys, so
         // lenient mode does not let `average-hue,1` through.
-        if !params.is_empty() {
-            return Err(Error::invalid(
-                None,
-                "The action average-hue takes no parameters.",
-            ));
-        }
-        Ok(AverageHue)
+        params.expect_none().map(|()| AverageHue)
     }
 }
 
@@ -43,10 +37,7 @@ mod tests {
     use super::*;
 
     fn parse_with(args: &[&str], strict: bool) -> Result<AverageHue> {
-        let mut p = Params::new(AverageHue::NAME, args, strict);
-        let v = AverageHue::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, strict)
     }
 
     #[test]

@@ -71,10 +71,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Blur> {
-        let mut p = Params::new(Blur::NAME, args, true);
-        let v = Blur::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     #[test]

@@ -4,7 +4,6 @@ use std::fmt;
 
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
-use crate::spec::params::parse_int;
 use crate::spec::Params;
 
 /// A brightness change: negative darker, 0 unchanged, positive brighter.
@@ -19,13 +18,9 @@ impl Parse for Bright {
 
     fn parse(params: &mut Params<'_>) -> Result<Self> {
         let missing = Error::invalid(Some("0040-00000245"), "The action bright needs a value.");
-        let raw = params.single_value(missing)?;
         // parse_int admits no leading `+`, which bright.md §1 rejects too.
-        parse_int(raw)
-            .and_then(|v| i8::try_from(v).ok())
-            .filter(|v| (-100..=100).contains(v))
-            .map(|value| Bright { value })
-            .ok_or_else(|| Error::invalid_value(Some("0040-00000246"), Self::NAME, raw))
+        let value = params.single_int(missing, -100..=100, Some("0040-00000246"))?;
+        Ok(Bright { value: value as i8 })
     }
 }
 
@@ -46,10 +41,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Bright> {
-        let mut p = Params::new(Bright::NAME, args, true);
-        let v = Bright::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     #[test]

@@ -44,10 +44,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Circle> {
-        let mut p = Params::new(Circle::NAME, args, true);
-        let v = Circle::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     #[test]

@@ -4,7 +4,6 @@ use std::fmt;
 
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
-use crate::spec::params::parse_int;
 use crate::spec::Params;
 
 /// EC for a missing, non-integer or out-of-range value (assumed, contrast.md §1).
@@ -22,12 +21,8 @@ impl Parse for Contrast {
 
     fn parse(params: &mut Params<'_>) -> Result<Self> {
         let missing = Error::invalid(Some(EC_INVALID), "The action contrast needs a value.");
-        let raw = params.single_value(missing)?;
-        parse_int(raw)
-            .and_then(|v| i8::try_from(v).ok())
-            .filter(|v| (-100..=100).contains(v))
-            .map(|value| Contrast { value })
-            .ok_or_else(|| Error::invalid_value(Some(EC_INVALID), Self::NAME, raw))
+        let value = params.single_int(missing, -100..=100, Some(EC_INVALID))?;
+        Ok(Contrast { value: value as i8 })
     }
 }
 
@@ -48,10 +43,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Contrast> {
-        let mut p = Params::new(Contrast::NAME, args, true);
-        let v = Contrast::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     #[test]

@@ -113,10 +113,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<IndexCrop> {
-        let mut p = Params::new(IndexCrop::NAME, args, true);
-        let v = IndexCrop::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     fn crop(axis: Axis, strip: u32, index: u32) -> IndexCrop {

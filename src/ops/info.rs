@@ -16,10 +16,7 @@ impl Parse for Info {
     fn parse(params: &mut Params<'_>) -> Result<Self> {
         // info.md §1 [DECISION]: any argument is an error, not only unknown keys, so
         // lenient mode does not let `info,1` through.
-        if !params.is_empty() {
-            return Err(Error::invalid(None, "The action info takes no parameters."));
-        }
-        Ok(Info)
+        params.expect_none().map(|()| Info)
     }
 }
 
@@ -40,10 +37,7 @@ mod tests {
     use super::*;
 
     fn parse_with(args: &[&str], strict: bool) -> Result<Info> {
-        let mut p = Params::new(Info::NAME, args, strict);
-        let v = Info::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, strict)
     }
 
     #[test]

@@ -151,6 +151,15 @@ pub enum Step {
     Setting(Setting),
 }
 
+/// Parses one action from raw arguments, as `parse_step` does (unit tests of the actions).
+#[cfg(test)]
+pub(crate) fn parse_args<T: Parse>(args: &[&str], strict: bool) -> Result<T> {
+    let mut params = Params::new(T::NAME, args, strict);
+    let value = T::parse(&mut params)?;
+    params.finish()?;
+    Ok(value)
+}
+
 fn parse_with<T: Parse>(segment: &Segment<'_>, strict: bool) -> Result<T> {
     let mut params = Params::new(segment.name, &segment.args, strict);
     let value = T::parse(&mut params)?;

@@ -75,10 +75,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Quality> {
-        let mut p = Params::new("quality", args, true);
-        let q = Quality::parse(&mut p)?;
-        p.finish()?;
-        Ok(q)
+        crate::ops::parse_args(args, true)
     }
 
     #[test]

@@ -4,7 +4,6 @@ use std::fmt;
 
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
-use crate::spec::params::parse_int;
 use crate::spec::Params;
 
 /// A clockwise rotation.
@@ -19,13 +18,11 @@ impl Parse for Rotate {
 
     fn parse(params: &mut Params<'_>) -> Result<Self> {
         let missing = Error::invalid(Some("0040-00000216"), "The action rotate needs a value.");
-        let raw = params.single_value(missing)?;
         // The keyed form `a_90` is not a number either, so it fails here too.
-        parse_int(raw)
-            .and_then(|v| u16::try_from(v).ok())
-            .filter(|v| *v <= 360)
-            .map(|v| Rotate { degrees: v % 360 })
-            .ok_or_else(|| Error::invalid_value(Some("0040-00000217"), Self::NAME, raw))
+        let degrees = params.single_int(missing, 0..=360, Some("0040-00000217"))?;
+        Ok(Rotate {
+            degrees: (degrees % 360) as u16,
+        })
     }
 }
 
@@ -51,10 +48,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Rotate> {
-        let mut p = Params::new(Rotate::NAME, args, true);
-        let v = Rotate::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     fn rotate(degrees: u16) -> Rotate {

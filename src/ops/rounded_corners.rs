@@ -44,10 +44,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<RoundedCorners> {
-        let mut p = Params::new(RoundedCorners::NAME, args, true);
-        let v = RoundedCorners::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     #[test]

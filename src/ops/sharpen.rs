@@ -4,7 +4,6 @@ use std::fmt;
 
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
-use crate::spec::params::parse_int;
 use crate::spec::Params;
 
 /// A sharpening strength; there is no "off" value.
@@ -19,12 +18,10 @@ impl Parse for Sharpen {
 
     fn parse(params: &mut Params<'_>) -> Result<Self> {
         let missing = Error::invalid(Some("0040-00000279"), "The action sharpen needs a value.");
-        let raw = params.single_value(missing)?;
-        parse_int(raw)
-            .and_then(|v| u16::try_from(v).ok())
-            .filter(|v| (50..=399).contains(v))
-            .map(|value| Sharpen { value })
-            .ok_or_else(|| Error::invalid_value(Some("0040-00000280"), Self::NAME, raw))
+        let value = params.single_int(missing, 50..=399, Some("0040-00000280"))?;
+        Ok(Sharpen {
+            value: value as u16,
+        })
     }
 }
 
@@ -45,10 +42,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Sharpen> {
-        let mut p = Params::new(Sharpen::NAME, args, true);
-        let v = Sharpen::parse(&mut p)?;
-        p.finish()?;
-        Ok(v)
+        crate::ops::parse_args(args, true)
     }
 
     #[test]

@@ -74,6 +74,32 @@ impl<'a> Params<'a> {
         }
     }
 
+    /// The one positional value of a bare-value action as an integer in `range`; anything
+    /// else is an invalid-value error with `ec`.
+    pub fn single_int(
+        &mut self,
+        missing: Error,
+        range: RangeInclusive<i64>,
+        ec: Option<&'static str>,
+    ) -> Result<i64> {
+        let raw = self.single_value(missing)?;
+        parse_int(raw)
+            .filter(|v| range.contains(v))
+            .ok_or_else(|| Error::invalid_value(ec, self.action, raw))
+    }
+
+    /// For actions without parameters: any argument is an error, even in lenient mode.
+    pub fn expect_none(&self) -> Result<()> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                None,
+                format!("The action {} takes no parameters.", self.action),
+            ))
+        }
+    }
+
     /// The value of `key` (last occurrence wins), removing every occurrence.
     pub fn take(&mut self, key: &str) -> Option<&'a str> {
         let mut found = None;

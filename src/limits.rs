@@ -173,20 +173,32 @@ mod tests {
     #[test]
     fn source_side_limit_uses_the_format_ec() {
         let l = Limits::oss();
-        assert!(l.check_source(&probe(ImageFormat::Png, 30_000, 1, 1)).is_ok());
-        let e = l.check_source(&probe(ImageFormat::Png, 30_001, 1, 1)).unwrap_err();
+        assert!(l
+            .check_source(&probe(ImageFormat::Png, 30_000, 1, 1))
+            .is_ok());
+        let e = l
+            .check_source(&probe(ImageFormat::Png, 30_001, 1, 1))
+            .unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000009"));
-        let e = l.check_source(&probe(ImageFormat::Jpeg, 1, 30_001, 1)).unwrap_err();
+        let e = l
+            .check_source(&probe(ImageFormat::Jpeg, 1, 30_001, 1))
+            .unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000019"));
-        let e = l.check_source(&probe(ImageFormat::Tiff, 16_385, 1, 1)).unwrap_err();
+        let e = l
+            .check_source(&probe(ImageFormat::Tiff, 16_385, 1, 1))
+            .unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000018"));
     }
 
     #[test]
     fn frames_count_towards_total_pixels() {
         let l = Limits::oss();
-        assert!(l.check_source(&probe(ImageFormat::Gif, 10_000, 10_000, 2)).is_ok());
-        let e = l.check_source(&probe(ImageFormat::Gif, 10_000, 10_000, 3)).unwrap_err();
+        assert!(l
+            .check_source(&probe(ImageFormat::Gif, 10_000, 10_000, 2))
+            .is_ok());
+        let e = l
+            .check_source(&probe(ImageFormat::Gif, 10_000, 10_000, 3))
+            .unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000012"));
         assert_eq!(e.code(), "ImageTooLarge");
     }
@@ -196,9 +208,18 @@ mod tests {
         let l = Limits::oss();
         assert!(l.check_output(16_384, 1_024).is_ok());
         assert!(l.check_output(4_096, 4_096).is_ok());
-        assert_eq!(l.check_output(16_385, 1).unwrap_err().ec(), Some("0040-00000007"));
-        assert_eq!(l.check_output(5_000, 5_000).unwrap_err().ec(), Some("0040-00000007"));
+        assert_eq!(
+            l.check_output(16_385, 1).unwrap_err().ec(),
+            Some("0040-00000007")
+        );
+        assert_eq!(
+            l.check_output(5_000, 5_000).unwrap_err().ec(),
+            Some("0040-00000007")
+        );
         assert!(l.check_webp_output(16_383, 100).is_ok());
-        assert_eq!(l.check_webp_output(16_384, 100).unwrap_err().ec(), Some("0040-00000011"));
+        assert_eq!(
+            l.check_webp_output(16_384, 100).unwrap_err().ec(),
+            Some("0040-00000011")
+        );
     }
 }

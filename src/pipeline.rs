@@ -215,18 +215,33 @@ impl Pipeline {
 /// (average-hue.md), at most 3 watermarks carry a picture (watermark.md §5, EC 0026).
 fn check_chain_rules(steps: &[Step]) -> Result<()> {
     let is = |step: &Step, f: fn(&ops::Action) -> bool| matches!(step, Step::Action(a) if f(a));
-    if steps.len() > 1 && steps.iter().any(|s| is(s, |a| matches!(a, ops::Action::Info(_)))) {
-        return Err(Error::invalid(None, "The action info cannot be combined with other actions."));
+    if steps.len() > 1
+        && steps
+            .iter()
+            .any(|s| is(s, |a| matches!(a, ops::Action::Info(_))))
+    {
+        return Err(Error::invalid(
+            None,
+            "The action info cannot be combined with other actions.",
+        ));
     }
     let hue = |a: &ops::Action| matches!(a, ops::Action::AverageHue(_));
     if let Some(pos) = steps.iter().position(|s| is(s, hue)) {
         if pos + 1 != steps.len() {
-            return Err(Error::invalid(None, "The action average-hue must be the last action."));
+            return Err(Error::invalid(
+                None,
+                "The action average-hue must be the last action.",
+            ));
         }
     }
     let pictures = steps
         .iter()
-        .filter(|s| is(s, |a| matches!(a, ops::Action::Watermark(w) if w.object_key().is_some())))
+        .filter(|s| {
+            is(
+                s,
+                |a| matches!(a, ops::Action::Watermark(w) if w.object_key().is_some()),
+            )
+        })
         .count();
     if pictures > 3 {
         return Err(Error::invalid(

@@ -1,1 +1,432 @@
+//! Bytes → RGBA8 frames through the `image` crate, under the allocation budget of
+//! [`Limits`]. Animated GIF and WebP come out as fully composited frames with delays.
 
+use std::io::Cursor;
+
+use image::codecs::gif::GifDecoder;
+use image::codecs::webp::WebPDecoder;
+use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReader};
+
+use super::exif::{self, Ifd0};
+use super::probe::{jpeg_has_scan_data, read_header, Header};
+use super::{Frames, ImageFormat, Probe};
+use crate::error::{Error, Result};
+use crate::frame::{rgba_len, Frame, Image, LoopCount};
+use crate::limits::Limits;
+
+/// Decodes `bytes`, whose header facts are `probe`, into RGBA8 frames.
+pub fn decode(bytes: &[u8], probe: &Probe, limits: &Limits, frames: Frames) -> Result<Image> {
+    let wanted = match frames {
+        Frames::All if probe.format.can_animate() => probe.frames.max(1),
+        _ => 1,
+    };
+    let frame_bytes = rgba_len(probe.width, probe.height)?;
+    let total = u64::try_from(frame_bytes)
+        .ok()
+        .and_then(|b| b.checked_mul(u64::from(wanted)))
+        .filter(|&t| t <= limits.max_decode_alloc)
+        .ok_or_else(|| {
+            Error::too_large(
+                None,
+                format!(
+                    "decoding {wanted} frame(s) of {}x{} exceeds the memory budget of {} bytes.",
+                    probe.width, probe.height, limits.max_decode_alloc
+                ),
+            )
+        })?;
+    let budget = Budget {
+        limits: decoder_limits(limits),
+        max_bytes: total,
+        frames: wanted,
+    };
+    match probe.format {
+        ImageFormat::Gif => decode_gif(bytes, &budget),
+        ImageFormat::WebP => decode_webp(bytes, &budget),
+        format => decode_still(bytes, format, &budget),
+    }
+}
+
+/// What one decode may use: the `image` limits, the checked RGBA total and the frame count.
+struct Budget {
+    limits: image::Limits,
+    max_bytes: u64,
+    frames: u32,
+}
+
+fn decoder_limits(limits: &Limits) -> image::Limits {
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(limits.max_source_side);
+    l.max_image_height = Some(limits.max_source_side);
+    l.max_alloc = Some(limits.max_decode_alloc);
+    l
+}
+
+/// Limit errors stay limit errors; everything else means the file is broken.
+fn decode_error(e: ImageError) -> Error {
+    match e {
+        ImageError::Limits(l) => Error::too_large(None, format!("decode error: {l}")),
+        other => Error::corrupt(other),
+    }
+}
+
+fn image_format(format: ImageFormat) -> image::ImageFormat {
+    match format {
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Gif => image::ImageFormat::Gif,
+        ImageFormat::WebP => image::ImageFormat::WebP,
+        ImageFormat::Bmp => image::ImageFormat::Bmp,
+        ImageFormat::Tiff => image::ImageFormat::Tiff,
+    }
+}
+
+/// Any bit depth or colour model to one RGBA8 frame (a multi-page TIFF gives its first page).
+fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Image> {
+    match format {
+        ImageFormat::Jpeg if !jpeg_has_scan_data(bytes) => {
+            return Err(Error::corrupt("the JPEG has no image data"));
+        }
+        // tiff 0.11 panics on some of these (an assertion in its chunk reader).
+        ImageFormat::Tiff if tiled_planar(bytes) => {
+            return Err(Error::corrupt(
+                "tiled TIFF with separate colour planes is not supported",
+            ));
+        }
+        _ => {}
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
+    reader.limits(budget.limits.clone());
+    let decoded = reader.decode().map_err(decode_error)?;
+    still_from(decoded, budget)
+}
+
+/// True for a TIFF whose first image is tiled with one plane per colour channel.
+fn tiled_planar(bytes: &[u8]) -> bool {
+    Ifd0::parse(bytes).is_some_and(|ifd| {
+        ifd.value(exif::TAG_PLANAR_CONFIGURATION) == Some(2) && ifd.has(exif::TAG_TILE_WIDTH)
+    })
+}
+
+fn still_from(decoded: DynamicImage, budget: &Budget) -> Result<Image> {
+    let (w, h) = (decoded.width(), decoded.height());
+    check_frame(w, h, 1, budget)?;
+    Ok(Image::still(Frame::from_rgba(
+        w,
+        h,
+        decoded.into_rgba8().into_raw(),
+    )?))
+}
+
+/// Fails when frame number `n` (1-based) of `w × h` would go over the checked total; the
+/// decoder may disagree with the header about sizes or frame counts.
+fn check_frame(w: u32, h: u32, n: u32, budget: &Budget) -> Result<()> {
+    let used = u64::try_from(rgba_len(w, h)?)
+        .ok()
+        .and_then(|b| b.checked_mul(u64::from(n)));
+    match used {
+        Some(used) if used <= budget.max_bytes => Ok(()),
+        _ => Err(Error::too_large(
+            None,
+            "the decoded image is larger than its header declares.",
+        )),
+    }
+}
+
+fn decode_gif(bytes: &[u8], budget: &Budget) -> Result<Image> {
+    let header = read_header(bytes)?;
+    let repaired;
+    let bytes = if header.gif.grey_palette || header.gif.grow_screen {
+        repaired = repaired_gif(bytes, &header)?;
+        repaired.as_slice()
+    } else {
+        bytes
+    };
+    let mut decoder = GifDecoder::new(Cursor::new(bytes)).map_err(decode_error)?;
+    decoder
+        .set_limits(budget.limits.clone())
+        .map_err(decode_error)?;
+    animation(decoder, header.loop_count, budget)
+}
+
+/// A copy of a GIF with the repairs its header walk asked for: the logical screen grown to
+/// the probed size, and a 256-level grey global colour table when a frame has none (Pillow
+/// shows those as greys).
+fn repaired_gif(bytes: &[u8], header: &Header) -> Result<Vec<u8>> {
+    let (screen, rest) = bytes
+        .split_at_checked(13)
+        .ok_or_else(|| Error::corrupt("the GIF header is truncated"))?;
+    let mut out = Vec::new();
+    out.try_reserve_exact(bytes.len().saturating_add(768))
+        .map_err(|_| Error::too_large(None, "cannot allocate a copy of the GIF."))?;
+    out.extend_from_slice(screen);
+    if header.gif.grow_screen {
+        let side = |v: u32| u16::try_from(v).map_err(|_| Error::internal("GIF screen size"));
+        let (w, h) = (side(header.probe.width)?, side(header.probe.height)?);
+        if let Some(size) = out.get_mut(6..10) {
+            size.copy_from_slice(&[w.to_le_bytes(), h.to_le_bytes()].concat());
+        }
+    }
+    if header.gif.grey_palette {
+        if let Some(flags) = out.get_mut(10) {
+            // Global table present, 256 entries; keep colour resolution and sort flag.
+            *flags = (*flags & 0x78) | 0x87;
+        }
+        for level in 0..=255u8 {
+            out.extend_from_slice(&[level; 3]);
+        }
+    }
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+fn decode_webp(bytes: &[u8], budget: &Budget) -> Result<Image> {
+    let mut decoder = WebPDecoder::new(Cursor::new(bytes)).map_err(decode_error)?;
+    decoder
+        .set_limits(budget.limits.clone())
+        .map_err(decode_error)?;
+    if decoder.has_animation() {
+        animation(decoder, read_header(bytes)?.loop_count, budget)
+    } else {
+        still_from(
+            DynamicImage::from_decoder(decoder).map_err(decode_error)?,
+            budget,
+        )
+    }
+}
+
+/// The first `budget.frames` composited frames with their delays. The loop count comes from
+/// our own header walk: image folds GIF's "play once" and "forever" together.
+fn animation<'a>(
+    decoder: impl AnimationDecoder<'a>,
+    loop_count: LoopCount,
+    budget: &Budget,
+) -> Result<Image> {
+    let mut frames = Vec::new();
+    for (n, decoded) in (1..=budget.frames).zip(decoder.into_frames()) {
+        let decoded = decoded.map_err(decode_error)?;
+        let (numer, denom) = decoded.delay().numer_denom_ms();
+        let buffer = decoded.into_buffer();
+        let (w, h) = buffer.dimensions();
+        check_frame(w, h, n, budget)?;
+        let mut frame = Frame::from_rgba(w, h, buffer.into_raw())?;
+        frame.delay_ms = rounded_ms(numer, denom);
+        frames.push(frame);
+    }
+    Image::animation(frames, loop_count)
+}
+
+/// `numer / denom` milliseconds, rounded to the nearest integer.
+fn rounded_ms(numer: u32, denom: u32) -> u32 {
+    if denom == 0 {
+        return 0;
+    }
+    let ms = (u64::from(numer) + u64::from(denom / 2)) / u64::from(denom);
+    u32::try_from(ms).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{encode, probe, EncodeOptions};
+    use crate::error::ErrorKind;
+
+    fn gradient(w: u32, h: u32, alpha: bool) -> Frame {
+        let mut px = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let a = if alpha {
+                    ((x * 255) / w.max(1)) as u8
+                } else {
+                    255
+                };
+                px.extend_from_slice(&[(x * 7) as u8, (y * 11) as u8, ((x + y) * 5) as u8, a]);
+            }
+        }
+        Frame::from_rgba(w, h, px).unwrap()
+    }
+
+    fn encoded(format: ImageFormat, image: &Image) -> Vec<u8> {
+        let opts = EncodeOptions {
+            format,
+            quality: 90,
+            progressive: false,
+        };
+        encode(image, &opts, &Limits::oss()).unwrap()
+    }
+
+    fn decode_all(bytes: &[u8], limits: &Limits) -> Result<Image> {
+        let p = probe(bytes)?;
+        decode(bytes, &p, limits, Frames::All)
+    }
+
+    #[test]
+    fn stills_decode_to_their_size() {
+        let image = Image::still(gradient(13, 9, false));
+        for format in [
+            ImageFormat::Jpeg,
+            ImageFormat::Png,
+            ImageFormat::Gif,
+            ImageFormat::WebP,
+            ImageFormat::Bmp,
+            ImageFormat::Tiff,
+        ] {
+            let out = decode_all(&encoded(format, &image), &Limits::oss()).unwrap();
+            assert_eq!((out.width(), out.height(), out.frames().len()), (13, 9, 1));
+        }
+    }
+
+    fn animation_of(n: u32) -> Image {
+        let frames = (0..n)
+            .map(|i| {
+                let mut f = Frame::filled(8, 6, [(i * 60) as u8, 0, 255, 255]).unwrap();
+                f.delay_ms = 100 + i * 20;
+                f
+            })
+            .collect();
+        Image::animation(frames, LoopCount::Finite(3)).unwrap()
+    }
+
+    #[test]
+    fn first_frame_only_when_asked() {
+        let gif = encoded(ImageFormat::Gif, &animation_of(3));
+        let p = probe(&gif).unwrap();
+        assert_eq!(p.frames, 3);
+        let first = decode(&gif, &p, &Limits::oss(), Frames::First).unwrap();
+        assert_eq!(first.frames().len(), 1);
+        let all = decode(&gif, &p, &Limits::oss(), Frames::All).unwrap();
+        assert_eq!(all.frames().len(), 3);
+        assert_eq!(all.loop_count, LoopCount::Finite(3));
+        let delays: Vec<u32> = all.frames().iter().map(|f| f.delay_ms).collect();
+        assert_eq!(delays, [100, 120, 140]);
+    }
+
+    #[test]
+    fn budget_is_checked_before_decoding() {
+        let gif = encoded(ImageFormat::Gif, &animation_of(3));
+        let mut tight = Limits::oss();
+        tight.max_decode_alloc = 8 * 6 * 4 * 2;
+        let e = decode_all(&gif, &tight).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ImageTooLarge);
+        let p = probe(&gif).unwrap();
+        assert!(decode(&gif, &p, &tight, Frames::First).is_ok());
+    }
+
+    #[test]
+    fn side_limit_reaches_the_decoder() {
+        let png = encoded(ImageFormat::Png, &Image::still(gradient(40, 2, false)));
+        let mut tight = Limits::oss();
+        tight.max_source_side = 39;
+        let e = decode_all(&png, &tight).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ImageTooLarge);
+    }
+
+    #[test]
+    fn a_lying_header_cannot_overrun_the_budget() {
+        // The probe is trusted for the budget; a decoded size above it is refused.
+        let png = encoded(ImageFormat::Png, &Image::still(gradient(40, 30, false)));
+        let mut p = probe(&png).unwrap();
+        p.width = 4;
+        p.height = 3;
+        let e = decode(&png, &p, &Limits::oss(), Frames::All).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ImageTooLarge);
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_not_a_panic() {
+        let still = Image::still(gradient(7, 5, true));
+        for format in [
+            ImageFormat::Jpeg,
+            ImageFormat::Png,
+            ImageFormat::WebP,
+            ImageFormat::Bmp,
+            ImageFormat::Tiff,
+        ] {
+            let bytes = encoded(format, &still);
+            for len in 0..bytes.len() {
+                let cut = &bytes[..len];
+                if let Ok(p) = probe(cut) {
+                    // A few formats end with bytes the decoder does not need.
+                    if let Err(e) = decode(cut, &p, &Limits::oss(), Frames::All) {
+                        assert_eq!(e.kind(), ErrorKind::BadRequest, "{format:?} {len}");
+                    }
+                }
+            }
+        }
+        let gif = encoded(ImageFormat::Gif, &animation_of(3));
+        for len in 0..gif.len() {
+            let cut = &gif[..len];
+            if let Ok(p) = probe(cut) {
+                if let Ok(image) = decode(cut, &p, &Limits::oss(), Frames::All) {
+                    assert_eq!(image.frames().len() as u32, p.frames);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_after_a_valid_magic_is_corrupt() {
+        let mut fake = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x02\0\0\0\x02\x08\x06\0\0\0".to_vec();
+        fake.extend_from_slice(&[0xAB; 64]);
+        let e = decode_all(&fake, &Limits::oss()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadRequest);
+    }
+
+    #[test]
+    fn a_jpeg_cut_after_its_scan_header_is_corrupt() {
+        let jpeg = encoded(ImageFormat::Jpeg, &Image::still(gradient(16, 16, false)));
+        let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        let len = usize::from(u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]));
+        let cut = &jpeg[..sos + 2 + len];
+        let e = decode_all(cut, &Limits::oss()).unwrap_err();
+        assert!(e.message().contains("no image data"), "{e}");
+    }
+
+    #[test]
+    fn a_gif_without_any_palette_decodes_as_grey() {
+        // 2×1 screen, no global table; one 2×1 image without a local table whose two
+        // pixels are index 0 and 3 (LZW, min code size 2: clear, 0, 3, end).
+        let mut gif = b"GIF89a\x02\x00\x01\x00\x00\x00\x00".to_vec();
+        gif.extend_from_slice(&[0x2C, 0, 0, 0, 0, 2, 0, 1, 0, 0]);
+        gif.extend_from_slice(&[2, 2, 0xC4, 0x0A, 0, 0x3B]);
+        let image = decode_all(&gif, &Limits::oss()).unwrap();
+        assert_eq!(image.first().pixels(), &[0, 0, 0, 255, 3, 3, 3, 255]);
+    }
+
+    #[test]
+    fn a_first_frame_larger_than_the_screen_grows_the_canvas() {
+        let gif = encoded(ImageFormat::Gif, &Image::still(gradient(6, 4, false)));
+        let mut small_screen = gif.clone();
+        small_screen[6] = 3;
+        small_screen[8] = 2;
+        let image = decode_all(&small_screen, &Limits::oss()).unwrap();
+        assert_eq!((image.width(), image.height()), (6, 4));
+        assert_eq!(
+            image.first(),
+            decode_all(&gif, &Limits::oss()).unwrap().first()
+        );
+    }
+
+    #[test]
+    fn tiled_planar_tiff_is_refused_before_the_decoder() {
+        use crate::codec::exif::tests::tiff_with;
+        let tiff = tiff_with(
+            true,
+            &[
+                (exif::TAG_WIDTH, 40),
+                (exif::TAG_HEIGHT, 30),
+                (exif::TAG_PLANAR_CONFIGURATION, 2),
+                (exif::TAG_TILE_WIDTH, 16),
+            ],
+        );
+        let e = decode_all(&tiff, &Limits::oss()).unwrap_err();
+        assert!(e.message().contains("separate colour planes"), "{e}");
+    }
+
+    #[test]
+    fn delays_round_to_milliseconds() {
+        assert_eq!(rounded_ms(100, 1), 100);
+        assert_eq!(rounded_ms(1, 3), 0);
+        assert_eq!(rounded_ms(2, 3), 1);
+        assert_eq!(rounded_ms(5, 0), 0);
+    }
+}

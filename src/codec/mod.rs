@@ -1,13 +1,14 @@
 //! Reading and writing image files. `probe` reads header facts only; `decode` turns bytes
 //! into RGBA8 frames under the allocation budget of [`Limits`]; `encode` writes one format.
 
-mod probe;
-mod sniff;
-mod decode;
-mod encode;
-mod jpeg_quality;
 #[cfg(all(target_arch = "wasm32", feature = "webp-libwebp"))]
 mod cshim;
+mod decode;
+mod encode;
+mod exif;
+mod jpeg_quality;
+mod probe;
+mod sniff;
 
 pub use decode::decode;
 pub use encode::encode;

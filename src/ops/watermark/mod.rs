@@ -3,7 +3,8 @@
 //! yet and fails honestly with `NotImplemented`.
 
 mod image;
-#[cfg(test)]
+// The tests use proptest, which is a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 mod text;
 

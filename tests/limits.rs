@@ -168,4 +168,15 @@ fn bombs_fail_before_allocation() {
         assert!(peak < BUDGET, "{name}: peak heap {peak} bytes");
         eprintln!("{name}: rejected with peak heap {} KiB", peak / 1024);
     }
+    // Within the limits, but far too little data for its size: refused as corrupt before
+    // the 900 MB canvas is allocated.
+    let bomb = png_header(15_000, 15_000);
+    let (result, peak) = peak_during(|| ossimg::process(&bomb, "image/resize,w_100"));
+    let e = result.expect_err("15000×15000 PNG with 8 bytes of data");
+    assert_eq!(
+        (e.code(), e.ec()),
+        ("BadRequest", Some("0040-00000005")),
+        "{e}"
+    );
+    assert!(peak < BUDGET, "in-limit PNG bomb: peak heap {peak} bytes");
 }

@@ -8,7 +8,7 @@ use image::codecs::webp::WebPDecoder;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReader};
 
 use super::exif::{self, Ifd0};
-use super::probe::{jpeg_has_scan_data, read_header, Header};
+use super::probe::{jpeg_has_scan_data, png_has_enough_data, read_header, Header};
 use super::{Frames, ImageFormat, Probe};
 use crate::error::{Error, Result};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
@@ -85,6 +85,11 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
     match format {
         ImageFormat::Jpeg if !jpeg_has_scan_data(bytes) => {
             return Err(Error::corrupt("the JPEG has no image data"));
+        }
+        ImageFormat::Png if !png_has_enough_data(bytes) => {
+            return Err(Error::corrupt(
+                "the PNG holds less image data than its size needs",
+            ));
         }
         // tiff 0.11 panics on some of these (an assertion in its chunk reader).
         ImageFormat::Tiff if tiled_planar(bytes) => {

@@ -194,36 +194,20 @@ fn png(b: &[u8]) -> Result<Header> {
     }
     let mut alpha = matches!(color_type, 4 | 6);
     let mut orientation = None;
-    // Later chunks are optional facts: a truncated tail ends the walk, not the probe.
-    let mut pos: usize = 33;
-    while let Some(head) = arr::<8>(b, pos) {
-        let [l0, l1, l2, l3, k0, k1, k2, k3] = head;
-        let Ok(len) = usize::try_from(u32::from_be_bytes([l0, l1, l2, l3])) else {
-            break;
-        };
-        let Some(data_at) = pos.checked_add(8) else {
-            break;
-        };
-        match &[k0, k1, k2, k3] {
-            b"IEND" => break,
+    for (kind, data) in png_chunks(b) {
+        match kind {
             b"tRNS" => alpha = true,
             // Profile name, NUL, compression method: only 0 (zlib) exists.
             b"iCCP" => {
-                let method = slice(b, data_at, len)
+                let method = data
                     .and_then(|d| d.splitn(2, |&x| x == 0).nth(1))
                     .and_then(|after_name| after_name.first());
                 if method.is_some_and(|&m| m != 0) {
                     return Err(Error::corrupt("unknown PNG compression method"));
                 }
             }
-            b"eXIf" if orientation.is_none() => {
-                orientation = slice(b, data_at, len).and_then(exif::orientation);
-            }
+            b"eXIf" if orientation.is_none() => orientation = data.and_then(exif::orientation),
             _ => {}
-        }
-        match data_at.checked_add(len).and_then(|end| end.checked_add(4)) {
-            Some(next) => pos = next,
-            None => break,
         }
     }
     Ok(Header::still(
@@ -233,6 +217,52 @@ fn png(b: &[u8]) -> Result<Header> {
         orientation.unwrap_or(1),
         alpha,
     ))
+}
+
+/// The chunks after IHDR up to IEND: type and data (`None` when the data is cut off).
+/// A truncated tail ends the walk: later chunks are optional facts.
+fn png_chunks(b: &[u8]) -> impl Iterator<Item = (&[u8; 4], Option<&[u8]>)> {
+    let mut pos: Option<usize> = Some(33);
+    std::iter::from_fn(move || {
+        let at = pos?;
+        let len = usize::try_from(be32(b, at)?).ok()?;
+        let kind: &[u8; 4] = b
+            .get(at.checked_add(4)?..at.checked_add(8)?)?
+            .try_into()
+            .ok()?;
+        if kind == b"IEND" {
+            pos = None;
+            return None;
+        }
+        let data_at = at.checked_add(8)?;
+        pos = data_at.checked_add(len).and_then(|end| end.checked_add(4));
+        Some((kind, slice(b, data_at, len)))
+    })
+}
+
+/// False when the PNG's image data is too short for its declared size: deflate expands
+/// at most 1032:1, so such a file cannot be complete. Checking this before decoding keeps
+/// a tiny file that declares a huge image from making the decoder allocate the canvas.
+pub(super) fn png_has_enough_data(b: &[u8]) -> bool {
+    let (Some(width), Some(height), Some(&depth), Some(&color_type)) =
+        (be32(b, 16), be32(b, 20), b.get(24), b.get(25))
+    else {
+        return false;
+    };
+    let channels: u64 = match color_type {
+        2 => 3,
+        4 => 2,
+        6 => 4,
+        _ => 1,
+    };
+    let row_bytes = (u64::from(width) * channels * u64::from(depth)).div_ceil(8);
+    let raw = u64::from(height) * (1 + row_bytes);
+    let idat: u64 = png_chunks(b)
+        .filter(|(kind, _)| *kind == b"IDAT")
+        .map(|(_, data)| data.map_or(0, |d| d.len() as u64))
+        .sum();
+    const MAX_DEFLATE_RATIO: u64 = 1032;
+    raw <= idat.saturating_mul(MAX_DEFLATE_RATIO).saturating_add(1024)
 }
 
 /// Bytes of a GIF colour table announced by a packed flags byte.
@@ -584,9 +614,20 @@ mod tests {
         for (kind, data) in extra {
             png_chunk(&mut p, kind, data);
         }
-        png_chunk(&mut p, b"IDAT", &[0; 10]);
+        // 640×480 RGBA needs at least 1,229,280 / 1032 bytes of deflate data.
+        png_chunk(&mut p, b"IDAT", &[0; 1200]);
         png_chunk(&mut p, b"IEND", &[]);
         p
+    }
+
+    #[test]
+    fn png_data_must_be_able_to_fill_the_declared_size() {
+        let mut p = png(6, &[]);
+        assert!(png_has_enough_data(&p));
+        // Shrink the IDAT chunk (its length field follows IHDR at byte 33) to 10 bytes.
+        p[33..37].copy_from_slice(&10u32.to_be_bytes());
+        assert!(!png_has_enough_data(&p));
+        assert!(!png_has_enough_data(&p[..20]));
     }
 
     #[test]

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One-command set-up on Debian 12 as root, idempotent: installs what is missing (exact
+# versions), builds the npm package into pkg/ and processes an example image natively
+# (CLI) and in Node (the package). Uses only apt, crates.io, npm and the Rust dist server.
+# Never set RUSTFLAGS: it would replace the +simd128 flag in .cargo/config.toml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock, or wasm-pack tries to fetch one.
+WASM_BINDGEN_VERSION="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; sub(/^version = "/, ""); sub(/"$/, ""); print; exit }' Cargo.lock)"
+WASM_BINDGEN_VERSION="${WASM_BINDGEN_VERSION:-0.2.130}"
+WASM_PACK_VERSION=0.15.1
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Rust: wasm32 target, clippy, rustfmt"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+
+step "apt: clang-19 / llvm-19 / wasi-libc (libwebp for wasm32), chromium + chromedriver (browser tests)"
+missing=()
+command -v clang-19 >/dev/null || missing+=(clang-19)
+command -v llvm-ar-19 >/dev/null || missing+=(llvm-19)
+[ -f /usr/include/wasm32-wasi/stdlib.h ] || missing+=(wasi-libc)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "all present"
+fi
+
+step "wasm-bindgen-cli $WASM_BINDGEN_VERSION and wasm-pack $WASM_PACK_VERSION (from crates.io, never the GitHub binaries)"
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  # No --locked: its lockfile pins a webpki-roots that crates.io no longer serves.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+if [ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]; then
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force
+fi
+wasm-bindgen --version
+wasm-pack --version
+
+step "npm ci (www/: miniflare, playwright-core, typescript; exact pins from package-lock.json)"
+(cd www && npm ci --no-audit --no-fund)
+
+step "Build the npm package into pkg/ (wasm-pack --release --target web, wasm-opt off in Cargo.toml)"
+wasm-pack --log-level warn build --release --target web --out-dir pkg
+node www/build-pkg.mjs
+
+step "Example: native CLI"
+mkdir -p out
+cargo run --release --features cli -- tests/fixtures/kodim23.png 'image/resize,w_300/quality,Q_85/format,jpg' -o out/kodim23_w300.jpg
+
+step "Example: Node through the package (import ... from \"ossimg\")"
+node www/example.mjs tests/fixtures/kodim23.png 'image/resize,w_300/quality,q_80/format,webp' out/kodim23_w300_node.webp
+
+step "Made"
+ls -l pkg/ossimg_bg.wasm out/kodim23_w300.jpg out/kodim23_w300_node.webp

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every check: native tests, clippy (native and wasm32), rustfmt, the package build,
+# the wasm-bindgen tests in Node / a Chrome page / a Chrome Web Worker, and the node:test
+# suites (package in Node, workerd via Miniflare, browser entry + Web Worker client in
+# Chromium, TypeScript declarations). Run scripts/setup.sh first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false DO_NOT_TRACK=1
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+if [ -n "${RUSTFLAGS+set}" ]; then
+  echo "RUSTFLAGS is set; it would replace the +simd128 flag of .cargo/config.toml: unset it" >&2
+  exit 1
+fi
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy (native, all targets)"
+cargo clippy --all-targets -- -D warnings
+
+step "cargo clippy (wasm32 lib)"
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo test (native)"
+cargo test
+
+step "Build the npm package (pkg/)"
+wasm-pack --log-level warn build --release --target web --out-dir pkg
+node www/build-pkg.mjs
+
+step "wasm-pack test --node"
+wasm-pack test --node -- --test web
+
+step "wasm-pack test --headless --chrome (page)"
+WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --test web
+
+step "wasm-pack test --headless --chrome (dedicated Web Worker)"
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 wasm-pack test --headless --chrome -- --test web
+
+step "node:test (www/test: Node package API, workerd, Chromium page + Web Worker client, types)"
+(cd www && timeout 900 node --test --test-force-exit --test-timeout=120000 test/)
+
+step "wasm size"
+raw=$(stat -c %s pkg/ossimg_bg.wasm)
+gz=$(gzip -9 -c pkg/ossimg_bg.wasm | wc -c)
+echo "pkg/ossimg_bg.wasm: $raw bytes, gzip -9 $gz bytes"

@@ -1,0 +1,84 @@
+// Turns wasm-pack's output into the npm package `ossimg`:
+//   wasm-pack build --release --target web --out-dir pkg   (from the crate root)
+//   node www/build-pkg.mjs
+// Copies the JS wrappers (www/src) into pkg/, writes pkg/package.json = ../pkg.json merged
+// with wasm-pack's version and file list, and links www/node_modules/ossimg -> ../../pkg so
+// that the tests here can `import ... from "ossimg"`.
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const www = dirname(fileURLToPath(import.meta.url));
+const root = dirname(www);
+const pkg = join(root, "pkg");
+const GLUE = "ossimg.js"; // the wrappers import these two names
+const WASM = "ossimg_bg.wasm";
+
+function fail(message) {
+  console.error(`build-pkg: ${message}`);
+  process.exit(1);
+}
+
+const generatedPath = join(pkg, "package.json");
+if (!existsSync(generatedPath)) fail(`${relative(root, generatedPath)} is missing: run wasm-pack build --release --target web --out-dir pkg first`);
+const generated = JSON.parse(readFileSync(generatedPath, "utf8"));
+const template = JSON.parse(readFileSync(join(root, "pkg.json"), "utf8"));
+
+// wasm-pack names the files after the crate; the wrappers rely on that. A manifest that
+// already has "exports" was merged by an earlier run (this script is idempotent).
+const mergedBefore = generated.exports !== undefined;
+const generatedFiles = (generated.files ?? []).filter((f) => !mergedBefore || !template.files.includes(f));
+if (!mergedBefore && generated.main !== GLUE && generated.module !== GLUE) fail(`wasm-pack's entry is ${generated.module ?? generated.main}, expected ${GLUE} (was --target web used?)`);
+for (const file of [GLUE, WASM]) {
+  if (!existsSync(join(pkg, file))) fail(`pkg/${file} is missing`);
+}
+if (!/export \{[^}]*\binitSync\b/.test(readFileSync(join(pkg, GLUE), "utf8"))) fail(`pkg/${GLUE} has no initSync: build with --target web`);
+
+// Every import must be satisfied by the wasm-bindgen glue. An "env" import is a C symbol
+// (libc) that the C codecs need and nobody supplies: the module would not load anywhere.
+const wasmModule = new WebAssembly.Module(readFileSync(join(pkg, WASM)));
+const unresolved = WebAssembly.Module.imports(wasmModule).filter((i) => !i.module.endsWith("_bg.js"));
+if (unresolved.length > 0) {
+  fail(`pkg/${WASM} imports symbols no one provides: ${unresolved.map((i) => `${i.module}.${i.name}`).join(", ")} (see src/codec/cshim.rs)`);
+}
+
+// The wrappers and their types.
+const sources = readdirSync(join(www, "src")).filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"));
+for (const file of sources) copyFileSync(join(www, "src", file), join(pkg, file));
+for (const file of template.files) {
+  if (!existsSync(join(pkg, file))) fail(`pkg.json lists ${file}, which www/src does not provide`);
+}
+
+const merged = {
+  name: template.name,
+  version: generated.version,
+  ...template,
+  description: template.description ?? generated.description,
+  license: template.license ?? generated.license,
+  repository: template.repository ?? generated.repository,
+  files: [...new Set([...template.files, ...generatedFiles])],
+};
+merged.version = generated.version;
+writeFileSync(generatedPath, JSON.stringify(merged, null, 2) + "\n");
+
+// www/node_modules/ossimg -> ../../pkg (relative, so the clone can move).
+const modules = join(www, "node_modules");
+mkdirSync(modules, { recursive: true });
+const link = join(modules, "ossimg");
+if (existsSync(link) || isLink(link)) rmSync(link, { recursive: true, force: true });
+symlinkSync(relative(modules, pkg), link, "dir");
+
+const wasmBytes = readFileSync(join(pkg, WASM));
+const gzip = gzipSync(wasmBytes, { level: 9 }).length;
+console.log(`build-pkg: pkg/package.json ${merged.name}@${merged.version}, ${sources.length} wrapper files`);
+console.log(`build-pkg: pkg/${WASM} ${statSync(join(pkg, WASM)).size} bytes, gzip -9 ${gzip} bytes`);
+console.log(`build-pkg: linked ${relative(root, link)} -> ${relative(modules, pkg)}`);
+
+function isLink(path) {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

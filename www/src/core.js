@@ -1,0 +1,114 @@
+// Shared by every entry point (index.js, node.js, workerd.js, client.js). No wasm here:
+// the entry points hand in the wasm-bindgen glue, so this file also loads in pages that
+// only use the Web Worker client.
+
+/** An OSS image-processing error: `code` ("InvalidArgument"...), HTTP `status`, `ec` or null. */
+export class OssImageError extends Error {
+  constructor(message, { code = "InternalError", status = 500, ec = null, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "OssImageError";
+    this.code = code;
+    this.status = status;
+    this.ec = ec;
+  }
+
+  /** A plain object that survives structured clone (postMessage) and JSON. */
+  toJSON() {
+    return { name: this.name, code: this.code, status: this.status, ec: this.ec, message: this.message };
+  }
+
+  /** Rebuilds an error from `toJSON()` output (or the raw error thrown by the wasm). */
+  static from(data) {
+    if (data instanceof OssImageError) return data;
+    return new OssImageError(String(data?.message ?? "Internal error"), {
+      code: typeof data?.code === "string" ? data.code : "InternalError",
+      status: typeof data?.status === "number" ? data.status : 500,
+      ec: typeof data?.ec === "string" ? data.ec : null,
+    });
+  }
+}
+
+const toString = Object.prototype.toString;
+
+/** Uint8Array view of the caller's bytes (no copy); TypeError for anything else. */
+export function toBytes(input) {
+  if (input instanceof Uint8Array) return input;
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  const tag = toString.call(input);
+  if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") return new Uint8Array(input);
+  throw new TypeError("ossimg: input must be a Uint8Array, an ArrayBuffer or an ArrayBufferView");
+}
+
+function checkSpec(spec) {
+  if (typeof spec !== "string") throw new TypeError("ossimg: spec must be a string");
+  return spec;
+}
+
+/**
+ * The public API over the wasm-bindgen glue `raw`. `ready()` returns the glue once the
+ * module is instantiated, or throws when it is not (browsers before `await init()`).
+ *
+ * Error policy: the core throws an Error named "OssImageError" (turned into an
+ * OssImageError instance); option type errors stay TypeError / RangeError; anything else
+ * is a trap or a bug in the glue. A trap (WebAssembly.RuntimeError: unreachable, out of
+ * memory; RangeError: stack overflow) leaves the instance in an unknown state, so it
+ * becomes an InternalError (500) and the next call runs on a fresh instance.
+ */
+export function createApi(ready) {
+  function call(fn) {
+    const raw = ready();
+    try {
+      return fn(raw);
+    } catch (err) {
+      if (err instanceof OssImageError) throw err;
+      if (err?.name === "OssImageError") throw OssImageError.from(err);
+      // Bad options, reported by the core with an "ossimg:" prefix.
+      if ((err instanceof TypeError || err instanceof RangeError) && String(err.message).startsWith("ossimg:")) throw err;
+      replaceInstance(raw);
+      throw new OssImageError(`Internal error: ${err?.message ?? err}`, { code: "InternalError", status: 500, cause: err });
+    }
+  }
+
+  return {
+    /** Runs an OSS spec on `input`; see index.d.ts for the result shapes. */
+    process(input, spec, options) {
+      const bytes = toBytes(input);
+      checkSpec(spec);
+      return call((raw) => raw.process(bytes, spec, options));
+    },
+    /** Header facts without decoding pixels. */
+    probe(input) {
+      const bytes = toBytes(input);
+      return call((raw) => raw.probe(bytes));
+    },
+    /** Canonical spec plus the watermark objects and fonts it needs. */
+    parse(spec, options) {
+      checkSpec(spec);
+      return call((raw) => raw.parse(spec, options));
+    },
+    /** The crate version. */
+    version() {
+      return call((raw) => raw.version());
+    },
+    /** @internal Traps the instance on purpose (tests of the recovery above). */
+    __trap() {
+      return call((raw) => raw.__ossimgTrap());
+    },
+  };
+}
+
+/**
+ * Swaps the trapped instance for a fresh one now. `__ossimgReset` (no arguments, touches no
+ * memory) schedules the swap and `version()` (no arguments either) performs it: the glue
+ * swaps at the start of an export call, but only after copying that call's arguments into
+ * the old instance's memory, so the swap must not happen on a call with arguments.
+ */
+function replaceInstance(raw) {
+  try {
+    raw.__ossimgReset();
+    raw.version();
+  } catch {
+    // Nothing more to do here; the next call reports whatever is still wrong.
+  }
+}
+

@@ -1,0 +1,120 @@
+// Types of the "ossimg" package. One declaration file serves every entry point
+// (browser / default, node, workerd): they export the same names.
+
+/** The OSS error codes (`Code` element of an OSS error). */
+export type OssErrorCode =
+  | "InvalidArgument"
+  | "MissingArgument"
+  | "BadRequest"
+  | "ImageTooLarge"
+  | "WatermarkError"
+  | "NotImplemented"
+  | "NoSuchStyle"
+  | "InternalError";
+
+/** An `x-oss-process` value: `image/...`, `style/<name>`, or `""` for the original. */
+export type Spec = `image/${string}` | `style/${string}` | `x-oss-process=${string}` | "" | (string & {});
+
+/** Bytes accepted as input: a Uint8Array (Node Buffer included), an ArrayBuffer or any view. */
+export type Input = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+export interface Options {
+  /** Style registry for `style/<name>`: name → `image/...` content. */
+  styles?: Record<string, string> | Map<string, string>;
+  /** Watermark images by object key (see `parse(spec).objects`). */
+  objects?: Record<string, Input> | Map<string, Input>;
+  /** Font files by OSS font name (see `parse(spec).fonts`). */
+  fonts?: Record<string, Input> | Map<string, Input>;
+  /** `"oss"` (default): the documented OSS limits; `"workers"`: fits a 128 MB isolate. */
+  limits?: "oss" | "workers";
+  /** Reject unknown parameter keys (default true). */
+  strict?: boolean;
+  /** JPEG quality when the spec has no `quality` (1..100, default 90). */
+  defaultJpegQuality?: number;
+  /** WebP quality when the spec has no `quality` (1..100, default 85). */
+  defaultWebpQuality?: number;
+  /** Apply the EXIF orientation when the spec has no `auto-orient` (default true). */
+  autoOrient?: boolean;
+}
+
+export type ImageMime = "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/bmp" | "image/tiff";
+export type FormatName = "jpg" | "png" | "gif" | "webp" | "bmp" | "tiff";
+
+export interface ImageResult {
+  bytes: Uint8Array;
+  mime: ImageMime;
+  format: FormatName;
+  width: number;
+  height: number;
+  /** 1 for a still image. */
+  frames: number;
+}
+
+/** The answer of `info` / `average-hue`. */
+export interface JsonResult {
+  json: string;
+  mime: "application/json";
+}
+
+/** An empty spec: a copy of the input, served unchanged. */
+export interface OriginalResult {
+  bytes: Uint8Array;
+  mime: ImageMime | "application/octet-stream";
+  original: true;
+}
+
+export type Result = ImageResult | JsonResult | OriginalResult;
+
+export interface ProbeResult {
+  format: FormatName;
+  mime: ImageMime;
+  /** Stored width (before EXIF orientation); the canvas for animations. */
+  width: number;
+  height: number;
+  frames: number;
+  /** EXIF orientation 1..8 (1 when absent). */
+  orientation: number;
+  hasAlpha: boolean;
+}
+
+export interface ParseResult {
+  /** The canonical spec: equal for specs that mean the same (a cache key). */
+  canonical: string;
+  /** Watermark object keys the spec needs (pass them as `options.objects`). */
+  objects: string[];
+  /** Font names the spec needs (pass them as `options.fonts`). */
+  fonts: string[];
+}
+
+export class OssImageError extends Error {
+  constructor(message: string, init?: { code?: OssErrorCode; status?: number; ec?: string | null; cause?: unknown });
+  name: "OssImageError";
+  code: OssErrorCode;
+  /** HTTP status OSS answers with (400, 404, 500). */
+  status: number;
+  /** OSS diagnostic number, e.g. "0040-00000312", or null. */
+  ec: string | null;
+  toJSON(): { name: "OssImageError"; code: OssErrorCode; status: number; ec: string | null; message: string };
+  static from(data: unknown): OssImageError;
+}
+
+/** What `init` accepts: where the .wasm is, its bytes, or a compiled module. */
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the module (browsers: fetches `ossimg_bg.wasm` next to the script by
+ * default). Memoised; a no-op in Node and Cloudflare Workers, which are ready on import.
+ */
+export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+export { init };
+/** Synchronous instantiation from a compiled module or the .wasm bytes (browser entry). */
+export function initSync(module?: WebAssembly.Module | BufferSource): void;
+
+/** Runs an OSS spec. Throws OssImageError (TypeError / RangeError for bad arguments). */
+export function process(input: Input, spec: Spec, options?: Options): Result;
+/** Header facts without decoding pixels. Throws OssImageError for unknown or broken input. */
+export function probe(input: Input): ProbeResult;
+/** Validates a spec without pixels. Throws OssImageError. */
+export function parse(spec: Spec, options?: Options): ParseResult;
+/** The crate version. */
+export function version(): string;

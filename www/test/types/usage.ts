@@ -1,0 +1,61 @@
+// Compiled with `tsc --noEmit` (types.test.mjs): the package's declarations must describe
+// the API as documented. Never run.
+import init, { initSync, OssImageError, parse, probe, process, version } from "ossimg";
+import type { Options, Result, ProbeResult, ParseResult, OssErrorCode } from "ossimg";
+import { createProcessor } from "ossimg/client";
+import type { Processor } from "ossimg/client";
+
+await init();
+await init(new URL("https://example.invalid/ossimg_bg.wasm"));
+initSync(new Uint8Array(8));
+
+const bytes = new Uint8Array(16);
+const options: Options = {
+  styles: { small: "image/resize,w_100" },
+  objects: new Map([["logo.png", new Uint8Array(4)]]),
+  fonts: { "wqy-zenhei": new ArrayBuffer(8) },
+  limits: "workers",
+  strict: true,
+  defaultJpegQuality: 90,
+  defaultWebpQuality: 85,
+  autoOrient: true,
+};
+const out: Result = process(bytes, "image/resize,w_300/quality,q_90", options);
+if ("json" in out) {
+  const text: string = out.json;
+  void text;
+} else if ("original" in out) {
+  const same: Uint8Array = out.bytes;
+  void same;
+} else {
+  const size: number = out.width * out.height * out.frames;
+  const mime: string = out.mime;
+  void size, mime;
+}
+const p: ProbeResult = probe(bytes.buffer);
+const hasAlpha: boolean = p.hasAlpha;
+const parsed: ParseResult = parse("style/small", { styles: { small: "image/resize,w_10" } });
+const needs: string[] = [...parsed.objects, ...parsed.fonts, parsed.canonical, version()];
+void hasAlpha, needs;
+
+try {
+  process(bytes, "image/resize,w_0");
+} catch (err) {
+  if (err instanceof OssImageError) {
+    const code: OssErrorCode = err.code;
+    const status: number = err.status;
+    const ec: string | null = err.ec;
+    void code, status, ec;
+  }
+}
+
+const pool: Processor = createProcessor({ size: 2, idleTimeoutMs: 5000 });
+const controller = new AbortController();
+const later: Promise<Result> = pool.process(bytes, "image/resize,w_10", { signal: controller.signal, transfer: false, limits: "oss" });
+void later;
+pool.terminate();
+
+// @ts-expect-error limits is "oss" | "workers"
+process(bytes, "image/resize,w_1", { limits: "huge" });
+// @ts-expect-error input must be bytes
+probe("hopper.jpg");

@@ -69,12 +69,6 @@ impl Frame {
     pub fn pixels(&self) -> &[u8] {
         &self.pixels
     }
-    pub fn pixels_mut(&mut self) -> &mut [u8] {
-        &mut self.pixels
-    }
-    pub fn into_pixels(self) -> Vec<u8> {
-        self.pixels
-    }
 
     /// True when some pixel is not fully opaque.
     pub fn has_transparency(&self) -> bool {
@@ -145,7 +139,7 @@ impl Frame {
 }
 
 /// `v / 255` rounded, for `v ≤ 255·255`.
-pub fn div255(v: u32) -> u8 {
+fn div255(v: u32) -> u8 {
     ((v + 127) / 255) as u8
 }
 
@@ -199,11 +193,6 @@ impl Image {
     }
     pub fn is_animated(&self) -> bool {
         self.frames.len() > 1
-    }
-
-    /// Keeps only the first frame.
-    pub fn make_still(&mut self) {
-        self.frames.truncate(1);
     }
 
     /// Replaces every frame by `f(frame)`; `f` must give all frames one size.

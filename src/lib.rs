@@ -39,11 +39,16 @@ pub fn process(input: &[u8], spec: &str) -> Result<Output> {
 /// Processes `input` with `spec` and explicit options. An empty spec returns
 /// [`Output::Original`] (OSS serves the object untouched without `x-oss-process`).
 pub fn process_with(input: &[u8], spec: &str, options: &Options) -> Result<Output> {
-    if spec.is_empty() || spec == "x-oss-process=" {
+    if asks_for_nothing(spec) {
         return Ok(Output::Original);
     }
     let pipeline = Pipeline::parse(spec, options)?;
     run(input, &pipeline, options)
+}
+
+/// True for an empty spec: OSS serves the object untouched when there is no processing.
+pub fn asks_for_nothing(spec: &str) -> bool {
+    spec.is_empty() || spec == "x-oss-process="
 }
 
 /// Runs an already parsed pipeline on `input`.

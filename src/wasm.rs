@@ -101,7 +101,7 @@ pub fn parse(spec: &str, options: JsValue) -> Result<JsValue, JsValue> {
     let mut objects: Vec<&str> = Vec::new();
     let mut fonts: Vec<&str> = Vec::new();
     // An empty spec means "serve the original", as in `crate::process_with`.
-    let pipeline = if spec.is_empty() || spec == "x-oss-process=" {
+    let pipeline = if crate::asks_for_nothing(spec) {
         None
     } else {
         Some(Pipeline::parse(spec, &options).map_err(|e| oss_error(&e))?)

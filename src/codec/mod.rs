@@ -51,11 +51,6 @@ impl ImageFormat {
         }
     }
 
-    /// Formats that can carry an alpha channel.
-    pub fn has_alpha_channel(self) -> bool {
-        self != ImageFormat::Jpeg
-    }
-
     /// Formats that can carry several frames in our encoders.
     pub fn can_animate(self) -> bool {
         matches!(self, ImageFormat::Gif | ImageFormat::WebP)
@@ -75,17 +70,6 @@ pub struct Probe {
     pub orientation: u8,
     /// The header declares an alpha channel or transparency.
     pub has_alpha: bool,
-}
-
-impl Probe {
-    /// Width and height after applying the EXIF orientation (5–8 swap the sides).
-    pub fn oriented_size(&self) -> (u32, u32) {
-        if self.orientation >= 5 {
-            (self.height, self.width)
-        } else {
-            (self.width, self.height)
-        }
-    }
 }
 
 /// Which frames `decode` returns.

@@ -633,3 +633,31 @@ fn every_format_round_trips() {
         assert_eq!(p.width, 64.min(size.0), "{name}");
     }
 }
+
+/// README §2.2: the EXIF orientation is applied first by default, wherever `auto-orient`
+/// stands; `auto-orient,0` keeps the stored pixels. (The fixture is stored 1200×1800 with
+/// orientation 6, so it is 1800×1200 upright.)
+#[test]
+fn orientation_is_applied_first_by_default() {
+    let photo = fixture("Landscape_6.jpg");
+    let stored = ossimg::probe(&photo).unwrap();
+    assert_eq!(
+        (stored.width, stored.height, stored.orientation),
+        (1200, 1800, 6)
+    );
+    for spec in [
+        "image/resize,w_100",
+        "image/resize,w_100/auto-orient,1",
+        "image/auto-orient,0/resize,w_100/auto-orient,1",
+    ] {
+        let (bytes, p) = image(&photo, spec);
+        assert_eq!((p.width, p.height), (100, 67), "{spec}");
+        assert_eq!(
+            ossimg::probe(&bytes).unwrap().orientation,
+            1,
+            "{spec}: no stale orientation tag"
+        );
+    }
+    let (_, p) = image(&photo, "image/resize,w_100/auto-orient,0");
+    assert_eq!((p.width, p.height), (100, 150), "stored pixels");
+}

@@ -133,6 +133,11 @@ impl Pipeline {
 
     /// Runs the chain on `input`, whose header facts are `probe`.
     pub fn run(&self, input: &[u8], probe: &Probe, options: &Options) -> Result<Output> {
+        // `info` stands alone (check_chain_rules) and reads only the header and EXIF, so it
+        // answers for any source within the byte limit, without decoding (info.md).
+        if let [ops::Action::Info(_)] = self.actions.as_slice() {
+            return Ok(Output::Json(ops::info::describe(input, probe)));
+        }
         let limits = &options.limits;
         limits.check_source(probe)?;
         let output_format = self.output_format(probe.format);

@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
+use crate::frame::{try_zeroed, Frame, Image};
 use crate::spec::Params;
 
 /// A brightness change: negative darker, 0 unchanged, positive brighter.
@@ -31,9 +32,31 @@ impl fmt::Display for Bright {
 }
 
 impl Op for Bright {
-    fn apply(&self, _cx: &mut Ctx<'_>) -> Result<()> {
-        Err(Error::not_implemented(Self::NAME))
+    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
+        map_rgb(&mut cx.image, &self.table())
     }
+}
+
+impl Bright {
+    /// bright.md §2.1: `clamp(in + value, 0, 255)` for every level.
+    fn table(self) -> [u8; 256] {
+        std::array::from_fn(|level| (level as i32 + i32::from(self.value)).clamp(0, 255) as u8)
+    }
+}
+
+/// Maps R, G and B of every pixel through `table`; alpha is kept. Shared by the per-level
+/// tone actions (bright, contrast).
+pub(super) fn map_rgb(image: &mut Image, table: &[u8; 256]) -> Result<()> {
+    image.map_frames(|frame| {
+        let mut out = try_zeroed(frame.pixels().len())?;
+        for (o, s) in out.chunks_exact_mut(4).zip(frame.pixels().chunks_exact(4)) {
+            for c in 0..3 {
+                o[c] = table[usize::from(s[c])];
+            }
+            o[3] = s[3];
+        }
+        Frame::from_rgba(frame.width(), frame.height(), out)
+    })
 }
 
 #[cfg(test)]
@@ -79,6 +102,31 @@ mod tests {
                 "{args:?}"
             );
         }
+    }
+
+    #[test]
+    fn pixel_vectors() {
+        // bright.md §3: (0, 128, 255) shifted by the value, clamped.
+        for (value, want) in [
+            (50, [50, 178, 255]),
+            (-50, [0, 78, 205]),
+            (100, [100, 228, 255]),
+            (0, [0, 128, 255]),
+        ] {
+            let mut image = Image::still(Frame::from_rgba(1, 1, vec![0, 128, 255, 77]).unwrap());
+            map_rgb(&mut image, &Bright { value }.table()).unwrap();
+            let [r, g, b] = want;
+            assert_eq!(image.first().pixels(), &[r, g, b, 77], "bright,{value}");
+        }
+    }
+
+    #[test]
+    fn bright_0_is_the_identity() {
+        let table = Bright { value: 0 }.table();
+        assert!(table
+            .iter()
+            .enumerate()
+            .all(|(level, &v)| usize::from(v) == level));
     }
 
     #[test]

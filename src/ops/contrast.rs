@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::bright::map_rgb;
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
 use crate::spec::Params;
@@ -33,14 +34,35 @@ impl fmt::Display for Contrast {
 }
 
 impl Op for Contrast {
-    fn apply(&self, _cx: &mut Ctx<'_>) -> Result<()> {
-        Err(Error::not_implemented(Self::NAME))
+    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
+        map_rgb(&mut cx.image, &self.table())
+    }
+}
+
+impl Contrast {
+    /// contrast.md §2: `round((in − 127.5)·k + 127.5)`, clamped, with `k = 1 + v/100` for
+    /// `v ≥ 0` and `1 + v/200` below. In integers, so that exact halves round away from zero
+    /// as the spec's vectors require: with `k = num/den`, the value is `n / 2den` where
+    /// `n = 255·den + (2·in − 255)·num`.
+    fn table(self) -> [u8; 256] {
+        let v = i32::from(self.value);
+        let (num, den) = if v >= 0 {
+            (100 + v, 100)
+        } else {
+            (200 + v, 200)
+        };
+        std::array::from_fn(|level| {
+            let n = 255 * den + (2 * level as i32 - 255) * num;
+            // Negative values clamp to 0; `(n + den) / 2den` rounds a half up.
+            ((n.max(0) + den) / (2 * den)).min(255) as u8
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frame::{Frame, Image};
 
     fn parse(args: &[&str]) -> Result<Contrast> {
         crate::ops::parse_args(args, true)
@@ -78,6 +100,33 @@ mod tests {
                 "{args:?}"
             );
         }
+    }
+
+    #[test]
+    fn pixel_vectors() {
+        // contrast.md §3, input (0, 64, 128, 192, 255).
+        for (value, want) in [
+            (50, [0, 32, 128, 224, 255]),
+            (-50, [32, 80, 128, 176, 223]),
+            (100, [0, 1, 129, 255, 255]),
+            (-100, [64, 96, 128, 160, 191]),
+        ] {
+            let table = Contrast { value }.table();
+            let got = [0, 64, 128, 192, 255].map(|level: usize| table[level]);
+            assert_eq!(got, want, "contrast,{value}");
+        }
+    }
+
+    #[test]
+    fn contrast_0_is_the_identity_and_alpha_is_kept() {
+        let table = Contrast { value: 0 }.table();
+        assert!(table
+            .iter()
+            .enumerate()
+            .all(|(level, &v)| usize::from(v) == level));
+        let mut image = Image::still(Frame::from_rgba(1, 1, vec![0, 64, 192, 9]).unwrap());
+        map_rgb(&mut image, &Contrast { value: 50 }.table()).unwrap();
+        assert_eq!(image.first().pixels(), &[0, 32, 224, 9]);
     }
 
     #[test]

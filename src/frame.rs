@@ -2,6 +2,7 @@
 //! frame fully composited (what a browser shows at that moment), with its delay, so that
 //! actions can treat each frame as a plain picture.
 
+use crate::codec::ImageFormat;
 use crate::error::{Error, Result};
 
 /// One RGBA8 picture, row-major, no padding.
@@ -25,10 +26,18 @@ pub fn rgba_len(width: u32, height: u32) -> Result<usize> {
 
 /// A zeroed buffer of `len` bytes, or an error instead of an allocation abort.
 pub fn try_zeroed(len: usize) -> Result<Vec<u8>> {
+    try_filled(len, 0)
+}
+
+/// `len` copies of `value` (working buffers of any element type), or an error instead of
+/// an allocation abort.
+pub fn try_filled<T: Clone>(len: usize, value: T) -> Result<Vec<T>> {
     let mut v = Vec::new();
-    v.try_reserve_exact(len)
-        .map_err(|_| Error::too_large(None, format!("cannot allocate {len} bytes.")))?;
-    v.resize(len, 0);
+    v.try_reserve_exact(len).map_err(|_| {
+        let bytes = len.saturating_mul(std::mem::size_of::<T>());
+        Error::too_large(None, format!("cannot allocate {bytes} bytes."))
+    })?;
+    v.resize(len, value);
     Ok(v)
 }
 
@@ -123,6 +132,21 @@ impl Frame {
         Ok(())
     }
 
+    /// Scales the alpha of every pixel by `coverage(x, y)` in `0..=1`.
+    fn mask(&mut self, coverage: &impl Fn(u32, u32) -> f32) {
+        let stride = self.width as usize * 4;
+        for (y, row) in (0u32..).zip(self.pixels.chunks_exact_mut(stride)) {
+            for (x, px) in (0u32..).zip(row.chunks_exact_mut(4)) {
+                let c = coverage(x, y);
+                if let [_, _, _, a] = px {
+                    if c < 1.0 {
+                        *a = (f32::from(*a) * c.max(0.0)).round() as u8;
+                    }
+                }
+            }
+        }
+    }
+
     /// Removes transparency by compositing onto an opaque colour.
     pub fn flatten_onto(&mut self, rgb: [u8; 3]) {
         for px in self.pixels.chunks_exact_mut(4) {
@@ -136,6 +160,12 @@ impl Frame {
             px[3] = 255;
         }
     }
+}
+
+/// Coverage of a pixel whose centre lies `distance` from the centre of a disc of `radius`:
+/// a 1-px anti-aliasing ramp, 1 inside, 0.5 on the rim, 0 half a pixel beyond it.
+pub fn disc_coverage(radius: f32, distance: f32) -> f32 {
+    (radius + 0.5 - distance).clamp(0.0, 1.0)
 }
 
 /// `v / 255` rounded, for `v ≤ 255·255`.
@@ -195,6 +225,26 @@ impl Image {
         self.frames.len() > 1
     }
 
+    /// Scales the alpha of every pixel of every frame by `coverage(x, y)` in `0..=1`
+    /// (1 keeps the pixel, 0 cuts it away): the anti-aliased shape masks of circle and
+    /// rounded-corners, applied in place.
+    pub fn mask(&mut self, coverage: impl Fn(u32, u32) -> f32) {
+        for frame in &mut self.frames {
+            frame.mask(&coverage);
+        }
+    }
+
+    /// Gives the transparent areas that an action cut away (circle, rounded-corners, the
+    /// corners rotate exposes) the look of the final format: they stay transparent where
+    /// it stores alpha and become white in a JPEG (spec README §2.4).
+    pub fn show_cut_areas_as(&mut self, format: ImageFormat) {
+        if format == ImageFormat::Jpeg {
+            for frame in &mut self.frames {
+                frame.flatten_onto([255, 255, 255]);
+            }
+        }
+    }
+
     /// Replaces every frame by `f(frame)`; `f` must give all frames one size.
     pub fn map_frames(&mut self, mut f: impl FnMut(&Frame) -> Result<Frame>) -> Result<()> {
         let mut out = Vec::with_capacity(self.frames.len());
@@ -231,6 +281,33 @@ mod tests {
         let mut f = Frame::from_rgba(1, 1, vec![0, 0, 0, 128]).unwrap();
         f.flatten_onto([255, 255, 255]);
         assert_eq!(f.pixels(), &[127, 127, 127, 255]);
+    }
+
+    #[test]
+    fn disc_coverage_ramps_over_one_pixel() {
+        assert_eq!(disc_coverage(10.0, 0.0), 1.0);
+        assert_eq!(disc_coverage(10.0, 9.5), 1.0);
+        assert_eq!(disc_coverage(10.0, 10.0), 0.5);
+        assert_eq!(disc_coverage(10.0, 10.25), 0.25);
+        assert_eq!(disc_coverage(10.0, 10.5), 0.0);
+        assert_eq!(disc_coverage(10.0, 99.0), 0.0);
+    }
+
+    #[test]
+    fn mask_scales_alpha_and_jpeg_shows_cut_areas_white() {
+        let px = vec![10, 20, 30, 255, 10, 20, 30, 200, 10, 20, 30, 255];
+        let mut image = Image::still(Frame::from_rgba(3, 1, px).unwrap());
+        image.mask(|x, _| [1.0, 0.5, 0.0][x as usize]);
+        let masked = image.first().pixels().to_vec();
+        assert_eq!(masked, [10, 20, 30, 255, 10, 20, 30, 100, 10, 20, 30, 0]);
+        image.show_cut_areas_as(ImageFormat::Png);
+        assert_eq!(image.first().pixels(), masked, "PNG keeps the alpha");
+        image.show_cut_areas_as(ImageFormat::Jpeg);
+        // Alpha 100 over white: (c·100 + 255·155) / 255.
+        assert_eq!(
+            image.first().pixels(),
+            [10, 20, 30, 255, 159, 163, 167, 255, 255, 255, 255, 255]
+        );
     }
 
     #[test]

@@ -3,18 +3,13 @@
 //! size and frame count; `error` files must give a clean 400; nothing may panic.
 //! On a clone without the corpus the test says so and checks nothing.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+mod common;
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use common::corpus_dir;
 use ossimg::Output;
 use serde_json::Value;
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("OSSIMG_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")));
-    dir.join("manifest.json").is_file().then_some(dir)
-}
 
 #[test]
 fn corpus_sweep() {

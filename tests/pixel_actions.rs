@@ -6,7 +6,6 @@
 mod common;
 
 use std::io::Cursor;
-use std::path::PathBuf;
 
 use image::RgbaImage;
 use ossimg::Output;
@@ -497,16 +496,9 @@ fn info_reads_headers_only() {
     check_info(&huge, "jpg", (40_000, 40_000), 1);
 }
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("OSSIMG_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")));
-    dir.join("manifest.json").is_file().then_some(dir)
-}
-
 #[test]
 fn info_on_the_corpus_photos() {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = common::corpus_dir() else {
         eprintln!("info corpus sweep SKIPPED: no manifest.json in ../shared/corpus and OSSIMG_CORPUS is not set");
         return;
     };

@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+use super::crop::Window;
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
+use crate::frame::disc_coverage;
 use crate::spec::Params;
 
 /// A circle around the image centre; the output is its bounding square.
@@ -33,9 +35,36 @@ impl fmt::Display for Circle {
     }
 }
 
+impl Circle {
+    /// The square cut from a `width×height` image: side `min(2r + 1, shorter edge)`,
+    /// centred, an odd leftover pixel going to the right / bottom (circle.md Q1, Q2).
+    pub fn square(&self, width: u32, height: u32) -> Window {
+        let side = self
+            .radius
+            .saturating_mul(2)
+            .saturating_add(1)
+            .min(width.min(height));
+        // `side` fits in both sides, so the subtractions cannot wrap.
+        Window {
+            x: (width - side) / 2,
+            y: (height - side) / 2,
+            w: side,
+            h: side,
+        }
+    }
+}
+
 impl Op for Circle {
-    fn apply(&self, _cx: &mut Ctx<'_>) -> Result<()> {
-        Err(Error::not_implemented(Self::NAME))
+    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
+        let square = self.square(cx.image.width(), cx.image.height());
+        cx.image
+            .map_frames(|frame| frame.cropped(square.x, square.y, square.w, square.h))?;
+        // Centre and radius in pixel-index coordinates: (D - 1) / 2, possibly x.5.
+        let r = (square.w as f32 - 1.0) / 2.0;
+        cx.image
+            .mask(|x, y| disc_coverage(r, (x as f32 - r).hypot(y as f32 - r)));
+        cx.image.show_cut_areas_as(cx.output_format);
+        Ok(())
     }
 }
 
@@ -61,6 +90,35 @@ mod tests {
         ] {
             assert_eq!(parse(&[arg]).unwrap(), Circle { radius }, "{arg}");
         }
+    }
+
+    #[test]
+    fn squares_of_the_worked_examples() {
+        // circle.md examples 1–11: (#, radius, current image, (left, top, side)).
+        for (n, radius, (w, h), (x, y, side)) in [
+            (1, 100, (2500, 1875), (1149, 837, 201)),
+            (2, 100, (2500, 1875), (1149, 837, 201)),
+            (3, 100, (2500, 1875), (1149, 837, 201)),
+            (4, 1000, (2500, 1875), (312, 0, 1875)),
+            (5, 4096, (400, 200), (100, 0, 200)),
+            (6, 150, (400, 200), (100, 0, 200)),
+            (7, 99, (400, 200), (100, 0, 199)),
+            (8, 1, (10, 10), (3, 3, 3)),
+            // 9: resize,w_200 has made 2500×1875 into 200×150.
+            (9, 100, (200, 150), (25, 0, 150)),
+            (10, 50, (400, 300), (149, 99, 101)),
+            (11, 50, (300, 300), (99, 99, 101)),
+        ] {
+            let expected = Window {
+                x,
+                y,
+                w: side,
+                h: side,
+            };
+            assert_eq!(Circle { radius }.square(w, h), expected, "example {n}");
+        }
+        // A radius near u32::MAX saturates instead of overflowing.
+        assert_eq!(Circle { radius: u32::MAX }.square(7, 9).w, 7);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::crop::Window;
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
 use crate::spec::params::parse_int;
@@ -97,9 +98,50 @@ impl fmt::Display for IndexCrop {
     }
 }
 
+impl IndexCrop {
+    /// The strip on a `width×height` image, or `None` when the index is past the last
+    /// strip and the image is returned unchanged (indexcrop.md).
+    pub fn window(&self, width: u32, height: u32) -> Option<Window> {
+        let along = match self.axis {
+            Axis::X => width,
+            Axis::Y => height,
+        };
+        let (start, size) = strip(self.strip, self.index, along)?;
+        Some(match self.axis {
+            Axis::X => Window {
+                x: start,
+                y: 0,
+                w: size,
+                h: height,
+            },
+            Axis::Y => Window {
+                x: 0,
+                y: start,
+                w: width,
+                h: size,
+            },
+        })
+    }
+}
+
+/// Start and size of strip `index` when `total` pixels are cut into strips of `len`; the
+/// last strip may be shorter (indexcrop.md Q1), a longer `len` makes one strip (Q2).
+fn strip(len: u32, index: u32, total: u32) -> Option<(u32, u32)> {
+    let len = len.min(total);
+    // `index` is past the last strip exactly when its start is not inside the image.
+    let start = index.checked_mul(len).filter(|&start| start < total)?;
+    Some((start, len.min(total - start)))
+}
+
 impl Op for IndexCrop {
-    fn apply(&self, _cx: &mut Ctx<'_>) -> Result<()> {
-        Err(Error::not_implemented(Self::NAME))
+    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
+        let (width, height) = (cx.image.width(), cx.image.height());
+        match self.window(width, height) {
+            Some(win) if (win.w, win.h) != (width, height) => cx
+                .image
+                .map_frames(|frame| frame.cropped(win.x, win.y, win.w, win.h)),
+            _ => Ok(()),
+        }
     }
 
     /// Part of the crop family: the same strip of every frame (README §6, indexcrop.md Q3).
@@ -187,6 +229,50 @@ mod tests {
             let again: Vec<&str> = s.split(',').collect();
             assert_eq!(parse(&again).unwrap(), v, "{args:?}");
         }
+    }
+
+    #[test]
+    fn windows_of_the_worked_examples() {
+        // indexcrop.md examples 1–12: (#, args, source, window or None = whole image).
+        let win = |x, y, w, h| Some(Window { x, y, w, h });
+        type Row = (u32, &'static [&'static str], (u32, u32), Option<Window>);
+        let rows: [Row; 12] = [
+            (1, &["x_100", "i_0"], (2500, 1875), win(0, 0, 100, 1875)),
+            (2, &["x_100", "i_24"], (2500, 1875), win(2400, 0, 100, 1875)),
+            (3, &["x_100", "i_25"], (2500, 1875), None),
+            (4, &["x_100", "i_100"], (2500, 1875), None),
+            (5, &["y_100", "i_10"], (2500, 1875), win(0, 1000, 2500, 100)),
+            (6, &["y_100", "i_10"], (400, 267), None),
+            (7, &["y_100", "i_18"], (2500, 1875), win(0, 1800, 2500, 75)),
+            (8, &["y_100", "i_19"], (2500, 1875), None),
+            (9, &["x_300", "i_8"], (2500, 1875), win(2400, 0, 100, 1875)),
+            (
+                10,
+                &["x_100", "y_200", "i_1"],
+                (2500, 1875),
+                win(0, 200, 2500, 200),
+            ),
+            (11, &["x_3000", "i_0"], (2500, 1875), win(0, 0, 2500, 1875)),
+            (12, &["y_100"], (2500, 1875), win(0, 0, 2500, 100)),
+        ];
+        for (n, args, (w, h), expected) in rows {
+            assert_eq!(parse(args).unwrap().window(w, h), expected, "example {n}");
+        }
+    }
+
+    #[test]
+    fn huge_strips_and_indices_do_not_overflow() {
+        assert_eq!(crop(Axis::X, u32::MAX, u32::MAX).window(10, 10), None);
+        assert_eq!(crop(Axis::Y, 3, u32::MAX / 2).window(10, 10), None);
+        assert_eq!(
+            crop(Axis::Y, u32::MAX, 0).window(10, 10),
+            Some(Window {
+                x: 0,
+                y: 0,
+                w: 10,
+                h: 10
+            })
+        );
     }
 
     #[test]

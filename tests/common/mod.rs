@@ -80,6 +80,17 @@ pub fn gif(w: u16, h: u16, frames: u8) -> Vec<u8> {
     out
 }
 
+/// The shared corpus: `../shared/corpus`, or the folder in `OSSIMG_CORPUS`; `None` when it
+/// has no `manifest.json` (a clone without the corpus).
+pub fn corpus_dir() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("OSSIMG_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"))
+        });
+    dir.join("manifest.json").is_file().then_some(dir)
+}
+
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

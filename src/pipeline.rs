@@ -31,6 +31,12 @@ pub struct Options {
     pub default_webp_quality: u8,
     /// Apply the EXIF orientation when the chain has no `auto-orient`.
     pub default_auto_orient: bool,
+    /// `rotate` makes an animation static, as the vendor's rotate page says (README G5);
+    /// off by default: the general limits page keeps the animation.
+    pub compat_static_gif_rotate: bool,
+    /// Check `rotate`'s 4,096 px limit on the image at that step instead of the source
+    /// object (rotate.md Q1).
+    pub lenient_rotate_limit: bool,
 }
 
 impl Default for Options {
@@ -46,6 +52,8 @@ impl Default for Options {
             default_jpeg_quality: 90,
             default_webp_quality: 85,
             default_auto_orient: true,
+            compat_static_gif_rotate: false,
+            lenient_rotate_limit: false,
         }
     }
 }
@@ -114,11 +122,17 @@ impl Pipeline {
     }
 
     /// Whether an animated source keeps its frames (README §6).
-    fn keeps_animation(&self, output: ImageFormat) -> bool {
+    fn keeps_animation(&self, output: ImageFormat, options: &Options) -> bool {
+        let static_rotate = |a: &ops::Action| {
+            options.compat_static_gif_rotate && matches!(a, ops::Action::Rotate(_))
+        };
         output.can_animate()
             && self.quality.is_none()
             && self.auto_orient.is_none()
-            && self.actions.iter().all(ops::Action::keeps_animation)
+            && self
+                .actions
+                .iter()
+                .all(|a| a.keeps_animation() && !static_rotate(a))
     }
 
     /// The format the result is written in (format.md): the source format unless
@@ -141,7 +155,7 @@ impl Pipeline {
         let limits = &options.limits;
         limits.check_source(probe)?;
         let output_format = self.output_format(probe.format);
-        let frames = if probe.frames > 1 && self.keeps_animation(output_format) {
+        let frames = if probe.frames > 1 && self.keeps_animation(output_format, options) {
             Frames::All
         } else {
             Frames::First

@@ -20,7 +20,7 @@ use crate::{Limits, Options, Output, Pipeline};
 
 /// The option keys `read_options` understands; anything else is a `TypeError` (a typo
 /// such as `style` for `styles` must not be silently ignored).
-const OPTION_KEYS: [&str; 8] = [
+const OPTION_KEYS: [&str; 10] = [
     "styles",
     "objects",
     "fonts",
@@ -29,6 +29,8 @@ const OPTION_KEYS: [&str; 8] = [
     "defaultJpegQuality",
     "defaultWebpQuality",
     "autoOrient",
+    "compatStaticGifRotate",
+    "lenientRotateLimit",
 ];
 
 /// Processes `input` with an OSS spec (`image/resize,w_300/...`, `style/<name>`,
@@ -257,6 +259,12 @@ fn read_options(value: &JsValue) -> Result<Options, JsValue> {
     }
     if let Some(v) = field(value, "autoOrient")? {
         options.default_auto_orient = read_bool(&v, "autoOrient")?;
+    }
+    if let Some(v) = field(value, "compatStaticGifRotate")? {
+        options.compat_static_gif_rotate = read_bool(&v, "compatStaticGifRotate")?;
+    }
+    if let Some(v) = field(value, "lenientRotateLimit")? {
+        options.lenient_rotate_limit = read_bool(&v, "lenientRotateLimit")?;
     }
     if let Some(v) = field(value, "defaultJpegQuality")? {
         options.default_jpeg_quality = read_quality(&v, "defaultJpegQuality")?;

@@ -1098,3 +1098,43 @@ fn animated_corpus_keeps_frames_and_delays() {
         "animation corpus: {checked} files keep their frames and delays; the image crate cannot decode {no_reference:?}, so their content went unchecked"
     );
 }
+
+/// README §4.2 switches: `compat_static_gif_rotate` (G5) and `lenient_rotate_limit`
+/// (rotate.md Q1).
+#[test]
+fn rotate_compatibility_switches() {
+    let anim = common::gif(40, 30, 4);
+    let mut options = ossimg::Options::default();
+    let frames =
+        |options: &ossimg::Options| match ossimg::process_with(&anim, "image/rotate,90", options) {
+            Ok(ossimg::Output::Image {
+                frames,
+                width,
+                height,
+                ..
+            }) => (frames, width, height),
+            other => panic!("{other:?}"),
+        };
+    assert_eq!(frames(&options), (4, 30, 40), "animation kept by default");
+    options.compat_static_gif_rotate = true;
+    assert_eq!(
+        frames(&options),
+        (1, 30, 40),
+        "static with the vendor's rotate-page behaviour"
+    );
+
+    let big = common::jpeg(5000, 100, 80);
+    let spec = "image/resize,w_1000/rotate,90";
+    let e = ossimg::process(&big, spec).unwrap_err();
+    assert_eq!(
+        e.ec(),
+        Some("0040-00000006"),
+        "source-based check by default"
+    );
+    let mut options = ossimg::Options::default();
+    options.lenient_rotate_limit = true;
+    match ossimg::process_with(&big, spec, &options) {
+        Ok(ossimg::Output::Image { width, height, .. }) => assert_eq!((width, height), (20, 1000)),
+        other => panic!("lenient: {other:?}"),
+    }
+}

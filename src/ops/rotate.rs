@@ -202,9 +202,14 @@ fn pixel(frame: &Frame, x: i64, y: i64) -> Option<&[u8; 4]> {
 
 impl Op for Rotate {
     fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
-        // The limit binds the source object, not the image at this step (rotate.md Q1).
-        cx.limits
-            .check_rotate_source(cx.source.width, cx.source.height)?;
+        // The limit binds the source object, not the image at this step (rotate.md Q1),
+        // unless the host asked for the lenient reading.
+        let (w, h) = if cx.options.lenient_rotate_limit {
+            (cx.image.width(), cx.image.height())
+        } else {
+            (cx.source.width, cx.source.height)
+        };
+        cx.limits.check_rotate_source(w, h)?;
         if self.degrees == 0 {
             return Ok(());
         }

@@ -35,6 +35,10 @@ export interface Options {
   defaultWebpQuality?: number;
   /** Apply the EXIF orientation when the spec has no `auto-orient` (default true). */
   autoOrient?: boolean;
+  /** `rotate` makes animations static, as the vendor's rotate page says (default false). */
+  compatStaticGifRotate?: boolean;
+  /** Check rotate's 4,096 px limit on the image at that step, not the source (default false). */
+  lenientRotateLimit?: boolean;
 }
 
 export type ImageMime = "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/bmp" | "image/tiff";

@@ -41,15 +41,13 @@ impl Parse for Blur {
             ));
         }
         let (Some(radius), Some(sigma)) = (radius, sigma) else {
-            // A misspelt key (`t_2`) explains more than the missing one.
-            params.reject_leftovers()?;
             // blur.md §4 [DECISION]: a missing value reports that parameter's EC.
             let ec = if radius.is_none() {
                 EC_RADIUS
             } else {
                 EC_SIGMA
             };
-            return Err(Error::missing(Some(ec)));
+            return Err(params.missing(Some(ec)));
         };
         Ok(Blur { radius, sigma })
     }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::crop::Window;
 use super::{Ctx, Op, Parse};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::frame::disc_coverage;
 use crate::spec::Params;
 
@@ -19,12 +19,9 @@ impl Parse for Circle {
     const NAME: &'static str = "circle";
 
     fn parse(params: &mut Params<'_>) -> Result<Self> {
-        let Some(radius) = params.uint("r", 1..=4096, Some("0040-00000233"))? else {
-            // An unknown key (a clone's `rx`, say) explains more than a missing `r`.
-            params.reject_leftovers()?;
-            // No EC is published for a missing `r` (circle.md, error cases).
-            return Err(Error::missing(None));
-        };
+        let radius = params.uint("r", 1..=4096, Some("0040-00000233"))?;
+        // No EC is published for a missing `r` (circle.md, error cases).
+        let radius = radius.ok_or_else(|| params.missing(None))?;
         Ok(Circle { radius })
     }
 }

@@ -51,8 +51,7 @@ impl Parse for Quality {
         }
         // A bare `quality,<n>` reads as `Q_<n>` (quality.md Q3).
         let Some(bare) = params.take_bare() else {
-            params.reject_leftovers()?;
-            return Err(Error::missing(Some("0040-00000307")));
+            return Err(params.missing(Some("0040-00000307")));
         };
         match parse_int(bare) {
             Some(v @ 1..=100) => Ok(Quality::Absolute(v as u8)),

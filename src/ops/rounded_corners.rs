@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Ctx, Op, Parse};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::frame::disc_coverage;
 use crate::spec::Params;
 
@@ -18,12 +18,9 @@ impl Parse for RoundedCorners {
     const NAME: &'static str = "rounded-corners";
 
     fn parse(params: &mut Params<'_>) -> Result<Self> {
-        let Some(radius) = params.uint("r", 1..=4096, Some("0040-00000237"))? else {
-            // An unknown key (a clone's `rx`, say) explains more than a missing `r`.
-            params.reject_leftovers()?;
-            // No EC is published for a missing `r` (rounded-corners.md, error cases).
-            return Err(Error::missing(None));
-        };
+        let radius = params.uint("r", 1..=4096, Some("0040-00000237"))?;
+        // No EC is published for a missing `r` (rounded-corners.md, error cases).
+        let radius = radius.ok_or_else(|| params.missing(None))?;
         Ok(RoundedCorners { radius })
     }
 }

@@ -161,6 +161,15 @@ impl<'a> Params<'a> {
         self.reject_leftovers()
     }
 
+    /// The error for a required parameter that is absent: an unknown key left over (a
+    /// misspelt one, say) explains more than the missing one, so it is reported first.
+    pub fn missing(&self, ec: Option<&'static str>) -> Error {
+        match self.reject_leftovers() {
+            Err(unknown) => unknown,
+            Ok(()) => Error::missing(ec),
+        }
+    }
+
     /// The error [`Params::finish`] would give, without consuming the params.
     pub fn reject_leftovers(&self) -> Result<()> {
         if !self.strict {

@@ -134,6 +134,31 @@ impl Limits {
         Ok(())
     }
 
+    /// `frames` RGBA8 frames of `width×height` must fit the decode budget together;
+    /// returns their size in bytes. `doing` names the work in the message.
+    pub fn check_frames_alloc(
+        &self,
+        doing: &str,
+        width: u32,
+        height: u32,
+        frames: u32,
+    ) -> Result<u64> {
+        crate::frame::rgba_len(width, height)
+            .ok()
+            .and_then(|bytes| u64::try_from(bytes).ok())
+            .and_then(|bytes| bytes.checked_mul(u64::from(frames)))
+            .filter(|&total| total <= self.max_decode_alloc)
+            .ok_or_else(|| {
+                Error::too_large(
+                    None,
+                    format!(
+                        "{doing} {frames} frame(s) of {width}x{height} exceeds the memory budget of {} bytes.",
+                        self.max_decode_alloc
+                    ),
+                )
+            })
+    }
+
     /// WebP can only store sides up to 16,383 px.
     pub fn check_webp_output(&self, width: u32, height: u32) -> Result<()> {
         if width > self.max_webp_side || height > self.max_webp_side {

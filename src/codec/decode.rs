@@ -20,20 +20,7 @@ pub fn decode(bytes: &[u8], probe: &Probe, limits: &Limits, frames: Frames) -> R
         Frames::All if probe.format.can_animate() => probe.frames.max(1),
         _ => 1,
     };
-    let frame_bytes = rgba_len(probe.width, probe.height)?;
-    let total = u64::try_from(frame_bytes)
-        .ok()
-        .and_then(|b| b.checked_mul(u64::from(wanted)))
-        .filter(|&t| t <= limits.max_decode_alloc)
-        .ok_or_else(|| {
-            Error::too_large(
-                None,
-                format!(
-                    "decoding {wanted} frame(s) of {}x{} exceeds the memory budget of {} bytes.",
-                    probe.width, probe.height, limits.max_decode_alloc
-                ),
-            )
-        })?;
+    let total = limits.check_frames_alloc("decoding", probe.width, probe.height, wanted)?;
     let budget = Budget {
         limits: decoder_limits(limits),
         max_bytes: total,

@@ -220,20 +220,9 @@ impl Op for Rotate {
         }
         // Other angles grow every frame, up to twice the pixels of a square and far more
         // of a thin strip: all frames together must fit the decode budget.
-        let frames = cx.image.frames().len() as u64;
-        let fits = u64::try_from(rgba_len(width, height)?)
-            .ok()
-            .and_then(|bytes| bytes.checked_mul(frames))
-            .is_some_and(|total| total <= cx.limits.max_decode_alloc);
-        if !fits {
-            return Err(Error::too_large(
-                None,
-                format!(
-                    "rotating {frames} frame(s) onto {width}x{height} exceeds the memory budget of {} bytes.",
-                    cx.limits.max_decode_alloc
-                ),
-            ));
-        }
+        let frames = u32::try_from(cx.image.frames().len()).unwrap_or(u32::MAX);
+        cx.limits
+            .check_frames_alloc("rotating onto", width, height, frames)?;
         cx.image
             .map_frames(|frame| self.rotate_frame(frame, width, height))?;
         cx.image.show_cut_areas_as(cx.output_format);

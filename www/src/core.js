@@ -45,6 +45,14 @@ function checkSpec(spec) {
 }
 
 /**
+ * The API of an entry whose module is instantiated on import (Node, workerd): `init` and
+ * `initSync` do nothing, so that code written for browsers runs unchanged.
+ */
+export function instantiatedEntry(raw) {
+  return { init: () => Promise.resolve(), initSync() {}, ...createApi(() => raw) };
+}
+
+/**
  * The public API over the wasm-bindgen glue `raw`. `ready()` returns the glue once the
  * module is instantiated, or throws when it is not (browsers before `await init()`).
  *

@@ -4,18 +4,11 @@
 //   import { process } from "ossimg";
 import wasm from "./ossimg_bg.wasm";
 import * as raw from "./ossimg.js";
-import { createApi, OssImageError } from "./core.js";
+import { instantiatedEntry, OssImageError } from "./core.js";
 
 raw.initSync({ module: wasm });
 
+const entry = instantiatedEntry(raw);
+export default entry.init;
+export const { init, initSync, process, probe, parse, version, __trap } = entry;
 export { OssImageError };
-
-/** Already instantiated; kept so that code written for browsers runs unchanged. */
-export default function init() {
-  return Promise.resolve();
-}
-export { init };
-export function initSync() {}
-
-const api = createApi(() => raw);
-export const { process, probe, parse, version, __trap } = api;

@@ -28,7 +28,15 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let run = || ossimg::process(&bytes, spec).map(|_| ());
+    // Text watermarks draw with the default fonts that scripts/fonts.sh builds.
+    let mut options = ossimg::Options::default();
+    for key in ["wqy-microhei", "dejavu-sans"] {
+        let font = format!("{}/www/fonts/{key}.ttf", env!("CARGO_MANIFEST_DIR"));
+        if let Ok(font) = std::fs::read(font) {
+            options.fonts.insert(key.to_owned(), font);
+        }
+    }
+    let run = || ossimg::process_with(&bytes, spec, &options).map(|_| ());
     if let Err(e) = run() {
         eprintln!("{spec}: {e}");
         std::process::exit(1);

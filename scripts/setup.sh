@@ -11,6 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 WASM_BINDGEN_VERSION="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; sub(/^version = "/, ""); sub(/"$/, ""); print; exit }' Cargo.lock)"
 WASM_BINDGEN_VERSION="${WASM_BINDGEN_VERSION:-0.2.130}"
 WASM_PACK_VERSION=0.15.1
+CARGO_FUZZ_VERSION=0.13.2
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -45,8 +46,16 @@ fi
 wasm-bindgen --version
 wasm-pack --version
 
-step "npm ci (www/: miniflare, playwright-core, typescript; exact pins from package-lock.json)"
+step "cargo-fuzz $CARGO_FUZZ_VERSION (from crates.io; scripts/fuzz.sh, run on the nightly toolchain)"
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+fi
+
+step "npm ci (www/: miniflare, wrangler, vite, playwright-core, typescript; exact pins from package-lock.json)"
 (cd www && npm ci --no-audit --no-fund)
+
+step "Default text-watermark fonts into www/fonts/ (Debian fonts-wqy-microhei, fonts-dejavu-core, fonttools)"
+bash scripts/fonts.sh
 
 step "Build the npm package into pkg/ (wasm-pack --release --target web, wasm-opt off in Cargo.toml)"
 wasm-pack --log-level warn build --release --target web --out-dir pkg

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::codec::{self, EncodeOptions, Frames, ImageFormat, Probe};
 use crate::error::{Error, Result};
@@ -19,7 +20,14 @@ pub struct Options {
     pub styles: HashMap<String, String>,
     /// Watermark images by object key (the host fetches them from the same bucket).
     pub objects: HashMap<String, Vec<u8>>,
-    /// Font files by OSS font name (e.g. `wqy-zenhei`).
+    /// Asked for a watermark picture that `objects` lacks; `None` (or no answer) is
+    /// EC 0040-00000025.
+    pub object_resolver: Option<ObjectResolver>,
+    /// Font files (TrueType/OpenType, a collection gives its first face) by OSS font name
+    /// (e.g. `wqy-zenhei`), plus the default faces `wqy-microhei` and `dejavu-sans` that
+    /// `scripts/fonts.sh` builds. A text mark draws with its font's fallback chain
+    /// (fonts.md §4) restricted to these; an absent requested font falls back to
+    /// `wqy-microhei`; none at all is a 500 error.
     pub fonts: HashMap<String, Vec<u8>>,
     /// Reject unknown parameter keys (README rule 12); `false` ignores them.
     pub strict_unknown_params: bool,
@@ -37,6 +45,9 @@ pub struct Options {
     /// Check `rotate`'s 4,096 px limit on the image at that step instead of the source
     /// object (rotate.md Q1).
     pub lenient_rotate_limit: bool,
+    /// Decode a JPEG at 1/2, 1/4 or 1/8 scale when the chain's first resize shrinks it
+    /// that much anyway (same output size, near-identical pixels, far less time and memory).
+    pub shrink_on_load: bool,
 }
 
 impl Default for Options {
@@ -45,6 +56,7 @@ impl Default for Options {
             limits: Limits::oss(),
             styles: HashMap::new(),
             objects: HashMap::new(),
+            object_resolver: None,
             fonts: HashMap::new(),
             strict_unknown_params: true,
             max_spec_len: 4096,
@@ -54,7 +66,23 @@ impl Default for Options {
             default_auto_orient: true,
             compat_static_gif_rotate: false,
             lenient_rotate_limit: false,
+            shrink_on_load: true,
         }
+    }
+}
+
+/// Fetches a watermark picture by its exact object key (watermark.md §9), so that a Rust
+/// host can load pictures on demand instead of filling `Options::objects` up front.
+#[derive(Clone)]
+pub struct ObjectResolver(pub Arc<FetchObject>);
+
+/// What an [`ObjectResolver`] calls: the object key in, the bytes (or nothing) out.
+/// `RefUnwindSafe` keeps `Options` usable across `catch_unwind`.
+pub type FetchObject = dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync + std::panic::RefUnwindSafe;
+
+impl fmt::Debug for ObjectResolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ObjectResolver(..)")
     }
 }
 
@@ -160,7 +188,23 @@ impl Pipeline {
         } else {
             Frames::First
         };
-        let image = codec::decode(input, probe, limits, frames)?;
+        let orient = match &self.auto_orient {
+            Some(a) => a.enabled,
+            None => options.default_auto_orient,
+        };
+        let hint = options
+            .shrink_on_load
+            .then(|| self.shrink_on_load(probe, orient))
+            .flatten();
+        let shrunk = match hint {
+            Some(min) => codec::decode_shrunk(input, probe, limits, min)?,
+            None => None,
+        };
+        let prescaled = shrunk.is_some();
+        let image = match shrunk {
+            Some(image) => image,
+            None => codec::decode(input, probe, limits, frames)?,
+        };
         let mut cx = Ctx {
             image,
             source: probe,
@@ -170,16 +214,22 @@ impl Pipeline {
             limits,
             json: None,
         };
-        let orient = match &self.auto_orient {
-            Some(a) => a.enabled,
-            None => options.default_auto_orient,
-        };
         if orient {
             ops::auto_orient::apply_orientation(&mut cx, self.auto_orient.is_some())?;
         }
-        let decoded_size = (cx.image.width(), cx.image.height());
-        for action in &self.actions {
-            action.apply(&mut cx)?;
+        let decoded_size = if prescaled {
+            oriented_size(probe, orient)
+        } else {
+            (cx.image.width(), cx.image.height())
+        };
+        for (i, action) in self.actions.iter().enumerate() {
+            match action {
+                // The reduced frame stands for the full-size source.
+                ops::Action::Resize(resize) if i == 0 && prescaled => {
+                    resize.apply_as_if(&mut cx, decoded_size)?
+                }
+                _ => action.apply(&mut cx)?,
+            }
             if let Some(json) = cx.json.take() {
                 return Ok(Output::Json(json));
             }
@@ -206,6 +256,27 @@ impl Pipeline {
         })
     }
 
+    /// Shrink-on-load (issue 6): when the chain starts with a resize of a still JPEG, the
+    /// size in stored (unrotated) pixels that resize samples the source down to, so the
+    /// decoder may decode at a fraction of the size. `None` when it does not apply.
+    fn shrink_on_load(&self, probe: &Probe, orient: bool) -> Option<(u32, u32)> {
+        let Some(ops::Action::Resize(resize)) = self.actions.first() else {
+            return None;
+        };
+        let turns = orient && (2..=8).contains(&probe.orientation);
+        // An explicit auto-orient checks the rotation limit on the decoded size.
+        if probe.format != ImageFormat::Jpeg || (turns && self.auto_orient.is_some()) {
+            return None;
+        }
+        let (w, h) = oriented_size(probe, orient);
+        let (sw, sh) = resize.plan(w, h, false).sampled_size()?;
+        Some(if swaps_sides(probe, orient) {
+            (sh, sw)
+        } else {
+            (sw, sh)
+        })
+    }
+
     /// Quality for JPEG / lossy WebP output (quality.md): `q` relative to the source
     /// JPEG's estimated quality, `Q` absolute but never above it, else the default.
     fn encode_quality(
@@ -227,6 +298,19 @@ impl Pipeline {
             None if output == ImageFormat::WebP => options.default_webp_quality,
             None => options.default_jpeg_quality,
         }
+    }
+}
+
+fn swaps_sides(probe: &Probe, orient: bool) -> bool {
+    orient && (5..=8).contains(&probe.orientation)
+}
+
+/// The source size after EXIF orientation (when applied): orientations 5–8 swap the sides.
+fn oriented_size(probe: &Probe, orient: bool) -> (u32, u32) {
+    if swaps_sides(probe, orient) {
+        (probe.height, probe.width)
+    } else {
+        (probe.width, probe.height)
     }
 }
 

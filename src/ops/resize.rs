@@ -42,6 +42,9 @@ pub enum Target {
     Edges { l: Option<u32>, s: Option<u32> },
     /// `p`, in percent.
     Percent(u32),
+    /// `P` (watermark pre-processing only, watermark.md §2.2): fit into this percent of
+    /// the main image; [`Resize::relative_to`] turns it into a box before it runs.
+    MainPercent(u32),
 }
 
 /// Validated, normalised parameters: ignored parameters are dropped and `m`, `limit`
@@ -94,6 +97,16 @@ impl Plan {
             Plan::Fill { bw, bh, .. } | Plan::Pad { bw, bh, .. } => (bw, bh),
         }
     }
+
+    /// The size the source is resampled to (before a fill crop or pad bands), or `None`
+    /// when it is kept as it is.
+    pub fn sampled_size(self) -> Option<(u32, u32)> {
+        match self {
+            Plan::Keep => None,
+            Plan::Scale { w, h } => Some((w, h)),
+            Plan::Fill { iw, ih, .. } | Plan::Pad { iw, ih, .. } => Some((iw, ih)),
+        }
+    }
 }
 
 const EDGE: std::ops::RangeInclusive<u32> = 1..=16_384;
@@ -138,9 +151,49 @@ impl Parse for Resize {
         } else if let Some(p) = p {
             Target::Percent(p)
         } else {
-            return Err(Error::missing(Some("0040-00000322")));
+            return Err(params.missing(Some("0040-00000322")));
         };
         Ok(Resize::normalized(mode, target, limit, color))
+    }
+}
+
+impl Resize {
+    /// `resize` inside a watermark's pre-processing: `P` is accepted there and wins over
+    /// every other target parameter, which is then ignored (watermark.md §2.2 [DECISION]).
+    pub fn parse_in_watermark(params: &mut Params<'_>) -> Result<Self> {
+        let Some(percent) = params.uint("P", 1..=100, None)? else {
+            return Resize::parse(params);
+        };
+        for ignored in ["w", "h", "l", "s", "p", "m", "limit", "color"] {
+            params.take(ignored);
+        }
+        Ok(Resize::normalized(
+            Mode::Lfit,
+            Target::MainPercent(percent),
+            true,
+            Rgb::WHITE,
+        ))
+    }
+
+    /// This resize with `P` resolved against a `main_w×main_h` main image: an `lfit` box
+    /// of (⌊W·P/100⌋, ⌊H·P/100⌋), at least 1 px, that may enlarge (watermark.md §2.2).
+    pub fn relative_to(&self, main_w: u32, main_h: u32) -> Resize {
+        let Target::MainPercent(percent) = self.target else {
+            return self.clone();
+        };
+        let side = |v: u32| {
+            let scaled = u64::from(v) * u64::from(percent) / 100;
+            u32::try_from(scaled).unwrap_or(u32::MAX).max(1)
+        };
+        Resize {
+            mode: Mode::Lfit,
+            target: Target::Size {
+                w: Some(side(main_w)),
+                h: Some(side(main_h)),
+            },
+            limit: false,
+            color: Rgb::WHITE,
+        }
     }
 }
 
@@ -171,7 +224,7 @@ impl Resize {
             } if !matches!(mode, Mode::Fill | Mode::Pad) => Mode::Lfit,
             // A single l or s, or p: the mode is ignored.
             Target::Edges { l: None, .. } | Target::Edges { s: None, .. } => Mode::Lfit,
-            Target::Percent(_) => Mode::Lfit,
+            Target::Percent(_) | Target::MainPercent(_) => Mode::Lfit,
             _ => mode,
         };
         let limit = limit || matches!(target, Target::Percent(_));
@@ -229,9 +282,10 @@ impl Resize {
                 let along_width = width <= height;
                 (src.fit_edge(s, along_width), s > width.min(height))
             }
-            Target::Size { w: None, h: None } | Target::Edges { l: None, s: None } => {
-                (Plan::Keep, false)
-            }
+            // `P` is resolved by `relative_to` before a resize runs.
+            Target::Size { w: None, h: None }
+            | Target::Edges { l: None, s: None }
+            | Target::MainPercent(_) => (Plan::Keep, false),
         };
         let guarded = self.limit && !matches!(self.target, Target::Percent(_));
         if enlarges && (guarded || animated) {
@@ -346,6 +400,7 @@ impl fmt::Display for Resize {
                 push("s", s);
             }
             Target::Percent(p) => push("p", Some(p)),
+            Target::MainPercent(p) => push("P", Some(p)),
         }
         if !self.limit {
             args.push("limit_0".into());
@@ -357,9 +412,12 @@ impl fmt::Display for Resize {
     }
 }
 
-impl Op for Resize {
-    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
-        let (w, h) = (cx.image.width(), cx.image.height());
+impl Resize {
+    /// Resizes the image as if it were `w×h`. The pipeline's shrink-on-load hands in a
+    /// frame decoded at a fraction of the source size that stands for the full one: the
+    /// plan (and so the output size) comes from the full size, the resampling from
+    /// whatever pixels there are.
+    pub fn apply_as_if(&self, cx: &mut Ctx<'_>, (w, h): (u32, u32)) -> Result<()> {
         let plan = self.plan(w, h, cx.image.is_animated());
         if plan == Plan::Keep {
             return Ok(());
@@ -369,6 +427,13 @@ impl Op for Resize {
         let mut resizer = Resizer::new();
         cx.image
             .map_frames(|frame| resize_frame(&mut resizer, frame, plan, self.color))
+    }
+}
+
+impl Op for Resize {
+    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
+        let size = (cx.image.width(), cx.image.height());
+        self.apply_as_if(cx, size)
     }
 
     /// Resizing by w/h/l/s keeps an animation; `p` makes it static (README §6).

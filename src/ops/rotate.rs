@@ -66,7 +66,7 @@ impl Rotate {
 
     /// `frame` turned about its centre onto a `width×height` canvas: bilinear, with the
     /// exposed canvas transparent.
-    fn rotate_frame(&self, frame: &Frame, width: u32, height: u32) -> Result<Frame> {
+    pub(crate) fn rotate_frame(&self, frame: &Frame, width: u32, height: u32) -> Result<Frame> {
         if width == 0 || height == 0 {
             return Err(Error::internal("rotation onto an empty canvas"));
         }

@@ -3,10 +3,10 @@
 
 use super::{decode_utf8, Watermark};
 use crate::error::{Error, Result};
-use crate::ops::{AverageHue, Circle, Info, Parse};
+use crate::ops::{parse_step, Action, AverageHue, Circle, Info, Parse, Resize, Setting, Step};
 use crate::pipeline::{Options, Pipeline};
-use crate::spec::parse_chain;
 use crate::spec::types::base64url_encode;
+use crate::spec::{lexer, parse_chain, Params};
 
 /// Separates the object key from its pre-processing inside the decoded `image` value.
 const PROCESS: &str = "?x-oss-process=";
@@ -72,13 +72,13 @@ fn preprocess(chain: &str, strict: bool) -> Result<Option<Pipeline>> {
             "pipeline not allowed in watermark pre-processing",
         ));
     }
-    let options = Options {
-        strict_unknown_params: strict,
-        ..Options::default()
-    };
+    let chain = lexer::normalize(chain)?;
+    let mut pipeline = Pipeline::default();
     // Forbidden actions are found by name first, so they are reported even when their
-    // arguments are bad, and a nested watermark is never parsed.
-    for segment in parse_chain(chain, options.max_actions)? {
+    // arguments (or those of earlier actions) are bad, and a nested watermark is never
+    // parsed.
+    let segments = parse_chain(&chain, Options::default().max_actions)?;
+    for segment in &segments {
         match segment.name {
             Watermark::NAME => {
                 return Err(Error::invalid(
@@ -106,11 +106,22 @@ fn preprocess(chain: &str, strict: bool) -> Result<Option<Pipeline>> {
             _ => {}
         }
     }
-    let parsed = Pipeline::parse(chain, &options)?;
-    let pipeline = Pipeline {
-        actions: parsed.actions,
-        auto_orient: parsed.auto_orient,
-        ..Pipeline::default()
-    };
+    for segment in &segments {
+        // `resize` accepts `P` (relative to the main image) only here.
+        let step = if segment.name == Resize::NAME {
+            let mut params = Params::new(segment.name, &segment.args, strict);
+            let resize = Resize::parse_in_watermark(&mut params)?;
+            params.finish()?;
+            Step::Action(Action::Resize(resize))
+        } else {
+            parse_step(segment, strict)?
+        };
+        match step {
+            Step::Action(action) => pipeline.actions.push(action),
+            Step::Setting(Setting::AutoOrient(a)) => pipeline.auto_orient = Some(a),
+            // The picture is never encoded: encoder settings change nothing.
+            Step::Setting(_) => {}
+        }
+    }
     Ok((pipeline != Pipeline::default()).then_some(pipeline))
 }

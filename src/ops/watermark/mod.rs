@@ -1,8 +1,14 @@
 //! `watermark`: one image, text or mixed mark drawn over the current image
-//! (spec/watermark.md). Parsing and the canonical form are complete; drawing is not built
-//! yet and fails honestly with `NotImplemented`.
+//! (spec/watermark.md): parsing and the canonical form here, the picture in `picture.rs`,
+//! the text in `render_text.rs` (faces from `font.rs`), positions in `layout.rs`, the
+//! blending in `composite.rs`.
 
+mod composite;
+mod font;
 mod image;
+mod layout;
+mod picture;
+mod render_text;
 // The tests use proptest, which is a native-only dev-dependency.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
@@ -13,9 +19,11 @@ use std::ops::RangeInclusive;
 
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
+use crate::frame::Frame;
 use crate::spec::types::{base64url_decode, Gravity};
 use crate::spec::Params;
 
+pub use self::font::{DEFAULT_CJK_FONT, DEFAULT_LATIN_FONT};
 pub use self::image::ImageMark;
 pub use self::text::{Font, TextMark};
 
@@ -226,9 +234,40 @@ impl fmt::Display for Watermark {
     }
 }
 
+impl Watermark {
+    /// The mark as one RGBA picture (before the opacity `t`), for a `width × height` main
+    /// image: `P` of the pre-processing refers to that size.
+    fn draw(&self, cx: &Ctx<'_>, width: u32, height: u32) -> Result<Frame> {
+        let text = |t: &TextMark| render_text::render(t, &cx.options.fonts, cx.limits);
+        match &self.mark {
+            Mark::Image(image) => picture::load(image, width, height, cx.options),
+            Mark::Text(t) => text(t),
+            Mark::Mixed(mixed) => layout::mixed_block(
+                &picture::load(&mixed.image, width, height, cx.options)?,
+                &text(&mixed.text)?,
+                mixed.order,
+                mixed.align,
+                mixed.interval,
+            ),
+        }
+    }
+}
+
 impl Op for Watermark {
-    fn apply(&self, _cx: &mut Ctx<'_>) -> Result<()> {
-        Err(Error::not_implemented(Self::NAME))
+    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
+        let (width, height) = (cx.image.width(), cx.image.height());
+        let mark = self.draw(cx, width, height)?;
+        let (columns, rows) = layout::copies(self, width, height, mark.width(), mark.height());
+        // Every frame of a kept animation gets the same mark at the same place (§4.8).
+        cx.image.map_frames(|frame| {
+            let mut pixels = composite::copy_pixels(frame)?;
+            for &top in &rows {
+                for &left in &columns {
+                    composite::blend(&mut pixels, width, &mark, left, top, self.opacity);
+                }
+            }
+            Frame::from_rgba(width, height, pixels)
+        })
     }
 
     /// Only an image mark with `animation_1` keeps an animation (README §6); `animation`

@@ -123,9 +123,8 @@ fn canonical_examples() {
 }
 
 /// The examples whose pre-processing uses `resize,P_<n>` (watermark.md §1 rows 5–6, §7
-/// rows 5 and 7). `P` belongs to `resize`, which does not accept it yet.
+/// rows 5 and 7).
 #[test]
-#[ignore = "needs `resize` to accept `P` inside watermark pre-processing (watermark.md §2.2)"]
 fn examples_with_main_relative_resize() {
     let p30 = "cGFuZGEucG5nP3gtb3NzLXByb2Nlc3M9aW1hZ2UvcmVzaXplLFBfMzA";
     for spec in [
@@ -763,28 +762,31 @@ fn unknown_and_bare_arguments() {
 }
 
 #[test]
-fn drawing_is_not_implemented_yet() {
-    use crate::codec::{ImageFormat, Probe};
-    use crate::frame::{Frame, Image};
-
-    let w = wm(&format!("text_{HELLO}")).unwrap();
-    let probe = Probe {
-        format: ImageFormat::Png,
-        width: 1,
-        height: 1,
-        frames: 1,
-        orientation: 1,
-        has_alpha: false,
-    };
-    let options = Options::default();
-    let mut cx = Ctx {
-        image: Image::still(Frame::filled(1, 1, [0, 0, 0, 255]).unwrap()),
-        source: &probe,
-        source_bytes: &[],
-        output_format: ImageFormat::Png,
-        options: &options,
-        limits: &options.limits,
-        json: None,
-    };
-    assert_eq!(w.apply(&mut cx).unwrap_err().code(), "NotImplemented");
+fn main_relative_resize_only_inside_watermarks() {
+    // `P` wins over the other targets, which are ignored (§2.2 [DECISION]).
+    let a = wm(&format!(
+        "image_{}",
+        b64("p.png?x-oss-process=image/resize,w_50,P_30,m_pad")
+    ))
+    .unwrap();
+    let b = wm(&format!(
+        "image_{}",
+        b64("p.png?x-oss-process=image/resize,P_30")
+    ))
+    .unwrap();
+    assert_eq!(a, b);
+    assert_canonical(
+        &a,
+        &format!("image_{}", b64("p.png?x-oss-process=image/resize,P_30")),
+    );
+    for bad in ["P_0", "P_101", "P_x"] {
+        let image = format!(
+            "image_{}",
+            b64(&format!("p.png?x-oss-process=image/resize,{bad}"))
+        );
+        assert_eq!(wm(&image).unwrap_err().code(), "InvalidArgument", "{bad}");
+    }
+    // In the main chain `P` is an unknown parameter.
+    let e = Pipeline::parse("image/resize,P_30", &Options::default()).unwrap_err();
+    assert_eq!(e.message(), "Unknown parameter: P of action: resize.");
 }

@@ -9,6 +9,7 @@ use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReade
 
 use super::exif::{self, Ifd0};
 use super::probe::{jpeg_has_scan_data, png_has_enough_data, read_header, Header};
+use super::{jpeg_rgba, jpeg_scaled};
 use super::{Frames, ImageFormat, Probe};
 use crate::error::{Error, Result};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
@@ -31,6 +32,28 @@ pub fn decode(bytes: &[u8], probe: &Probe, limits: &Limits, frames: Frames) -> R
         ImageFormat::WebP => decode_webp(bytes, &budget),
         format => decode_still(bytes, format, &budget),
     }
+}
+
+/// For a still JPEG whose first resize samples it down to `min_w × min_h` stored pixels:
+/// the frame decoded at the smallest DCT scale that still leaves that resize a 2× shrink
+/// (shrink-on-load), or `None` when no reduced decode applies (decode it with [`decode`]).
+/// The same header checks and allocation budget as a full decode come first.
+pub fn decode_shrunk(
+    bytes: &[u8],
+    probe: &Probe,
+    limits: &Limits,
+    (min_w, min_h): (u32, u32),
+) -> Result<Option<Image>> {
+    let denominator = jpeg_scaled::scale_denominator(probe.width, probe.height, min_w, min_h);
+    if probe.format != ImageFormat::Jpeg || probe.frames > 1 || denominator == 1 {
+        return Ok(None);
+    }
+    let budget = limits.check_frames_alloc("decoding", probe.width, probe.height, 1)?;
+    if !jpeg_has_scan_data(bytes) {
+        return Err(Error::corrupt("the JPEG has no image data"));
+    }
+    let size = (probe.width, probe.height);
+    Ok(jpeg_scaled::decode(bytes, size, denominator, budget)?.map(Image::still))
 }
 
 /// What one decode may use: the `image` limits, the checked RGBA total and the frame count.
@@ -85,6 +108,12 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
             ));
         }
         _ => {}
+    }
+    if format == ImageFormat::Jpeg {
+        let max_side = budget.limits.max_image_width.unwrap_or(u32::MAX);
+        if let Some(frame) = jpeg_rgba::decode(bytes, max_side, budget.max_bytes)? {
+            return Ok(Image::still(frame));
+        }
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
     reader.limits(budget.limits.clone());

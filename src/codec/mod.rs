@@ -7,10 +7,12 @@ mod decode;
 mod encode;
 mod exif;
 mod jpeg_quality;
+mod jpeg_rgba;
+mod jpeg_scaled;
 mod probe;
 mod sniff;
 
-pub use decode::decode;
+pub use decode::{decode, decode_shrunk};
 pub use encode::encode;
 pub use jpeg_quality::estimate_jpeg_quality;
 pub use probe::probe;

@@ -1,0 +1,49 @@
+//! Full-size JPEG decoding straight into RGBA8. Through `image`, zune-jpeg writes RGB and
+//! `into_rgba8` copies that into a second buffer: for 12 MP that is 36 MB more at the peak
+//! and one more pass over every pixel.
+
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
+
+use crate::error::Result;
+use crate::frame::{rgba_len, try_zeroed, Frame};
+
+/// The JPEG as RGBA8 with zune-jpeg's lenient settings (those `image` uses), sides at most
+/// `max_side` and pixels within `max_bytes`; `None` for colour models other than YCbCr / RGB
+/// and for any decoding error: the caller then decodes through `image`, which also reports
+/// errors the usual way.
+pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Option<Frame>> {
+    let side = usize::try_from(max_side).unwrap_or(usize::MAX);
+    let options = DecoderOptions::default()
+        .set_strict_mode(false)
+        .set_max_width(side)
+        .set_max_height(side)
+        .jpeg_set_out_colorspace(ColorSpace::RGBA);
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    if decoder.decode_headers().is_err()
+        || !matches!(
+            decoder.input_colorspace(),
+            Some(ColorSpace::YCbCr | ColorSpace::RGB)
+        )
+    {
+        return Ok(None);
+    }
+    let Some((w, h)) = decoder.dimensions() else {
+        return Ok(None);
+    };
+    let (Ok(w), Ok(h)) = (u32::try_from(w), u32::try_from(h)) else {
+        return Ok(None);
+    };
+    let len = rgba_len(w, h)?;
+    let fits = u64::try_from(len).is_ok_and(|len| len <= max_bytes);
+    if !fits || decoder.output_buffer_size() != Some(len) {
+        return Ok(None);
+    }
+    let mut rgba = try_zeroed(len)?;
+    if decoder.decode_into(&mut rgba).is_err() {
+        return Ok(None);
+    }
+    Frame::from_rgba(w, h, rgba).map(Some)
+}

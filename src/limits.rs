@@ -45,11 +45,14 @@ impl Limits {
         }
     }
 
-    /// Tighter limits for a 128 MB Cloudflare Worker isolate: about 24 M source pixels
-    /// (96 MB of RGBA8 would not fit beside the module and the output).
+    /// Tighter limits for a 128 MB Cloudflare Worker isolate. Actions hold the source frame
+    /// and a full-size result at once (a quarter turn, an enlarging resize), so in and out
+    /// are capped at 12,288,000 px (4096×3000, 47 MiB of RGBA8; 12 MP phone photos fit):
+    /// two frames fit 96 MiB. Some full-size encoders need more (tests/limits.rs).
     pub fn workers() -> Self {
         Limits {
-            max_source_pixels: 16_777_216,
+            max_source_pixels: 12_288_000,
+            max_output_pixels: 12_288_000,
             max_decode_alloc: 96 * 1024 * 1024,
             ..Limits::oss()
         }

@@ -5,6 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod common;
+
 struct Counting;
 
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
@@ -104,7 +106,11 @@ fn gif_header(w: u16, h: u16, frames: u16) -> Vec<u8> {
     out
 }
 
-const BUDGET: usize = 16 * 1024 * 1024;
+/// Most heap a refused bomb or over-limit source may cost (issue 7: 2 MB).
+const BUDGET: usize = 2 * 1024 * 1024;
+
+/// Peak heap of a call under `Limits::workers()` (a 128 MB isolate; see WITHIN_96_MIB).
+const WORKERS_PEAK: usize = 96 * 1024 * 1024;
 
 fn corpus_file(name: &str) -> Option<Vec<u8>> {
     let dir = std::env::var_os("OSSIMG_CORPUS")
@@ -179,4 +185,60 @@ fn bombs_fail_before_allocation() {
         "{e}"
     );
     assert!(peak < BUDGET, "in-limit PNG bomb: peak heap {peak} bytes");
+    eprintln!(
+        "in-limit PNG bomb: refused with peak heap {} KiB",
+        peak / 1024
+    );
+    workers_profile_peak();
+}
+
+/// Specs that stay within 96 MiB at the largest source `Limits::workers()` accepts:
+/// a shrink, a quarter turn (source and result alive at once), and the WebP and GIF
+/// encoders. Measured exceptions at 4096×3000 (issue 7 report): a full-size resize
+/// (~148 MB), blur ~105 MB and sharpen ~100 MB, and the full-size JPEG (~147 MB; ~160 MB
+/// progressive), PNG (~145 MB), TIFF (~140 MB) and BMP (~186 MB) encoders. libwebp's own
+/// mallocs are not seen here natively; in wasm (www/test/memory.test.mjs) a WebP with
+/// alpha at that size takes ~276 MB.
+const WITHIN_96_MIB: &[&str] = &[
+    "image/resize,w_300",
+    "image/rotate,90/format,webp",
+    "image/rounded-corners,r_100/format,gif",
+    "image/format,gif",
+];
+
+/// The largest sources `Limits::workers()` accepts (12,288,000 px) and a call's peak heap:
+/// at most 96 MiB for the specs above. Part of the one test above.
+fn workers_profile_peak() {
+    let mut options = ossimg::Options::default();
+    options.limits = ossimg::Limits::workers();
+    let cases = [
+        ("jpeg 4096×3000", common::jpeg(4096, 3000, 90)),
+        ("png 2000×1500 rgba", common::png(2000, 1500, true)),
+    ];
+    for (name, bytes) in &cases {
+        for spec in WITHIN_96_MIB {
+            let (result, peak) = peak_during(|| ossimg::process_with(bytes, spec, &options));
+            eprintln!(
+                "workers profile, {name} {spec}: peak heap {:.1} MB",
+                peak as f64 / 1e6
+            );
+            result.unwrap_or_else(|e| panic!("{name} {spec}: {e}"));
+            assert!(
+                peak <= WORKERS_PEAK,
+                "{name} {spec}: peak heap {peak} bytes"
+            );
+        }
+    }
+    // One pixel row more than the profile accepts: refused from the header.
+    let over = png_header(4096, 3001);
+    let (result, peak) =
+        peak_during(|| ossimg::process_with(&over, "image/resize,w_300", &options));
+    assert_eq!(
+        result.expect_err("4096×3001 under workers").ec(),
+        Some("0040-00000012")
+    );
+    assert!(
+        peak < BUDGET,
+        "over the workers profile: peak heap {peak} bytes"
+    );
 }

@@ -443,7 +443,14 @@ fn webp_extended(b: &[u8]) -> Result<Header> {
             break;
         };
         match &[k0, k1, k2, k3] {
-            b"ANMF" => frames = frames.saturating_add(1),
+            b"ANMF" => {
+                frames = frames.saturating_add(1);
+                if !alpha_frame_sizes_agree(b.get(data_at..).unwrap_or_default()) {
+                    return Err(Error::corrupt(
+                        "an animated WebP frame's colour data does not have the frame's size",
+                    ));
+                }
+            }
             b"ANIM" => {
                 // WebP counts plays (0 = forever); LoopCount counts repeats, as GIF does.
                 if let Some(plays) = le16(b, data_at.saturating_add(4)) {
@@ -484,6 +491,34 @@ fn webp_extended(b: &[u8]) -> Result<Header> {
         loop_count,
         gif: GifRepairs::default(),
     })
+}
+
+/// For an ANMF frame holding ALPH + VP8: the VP8 key frame has the frame's size.
+/// image-webp 0.2.4 checks that for a plain VP8 frame but not after ALPH, and panics on a
+/// mismatch (fuzz regression `pipeline-webp-anmf-alph-vp8-size`). Truncated or non-key
+/// frames pass: the decoder refuses those with an error.
+fn alpha_frame_sizes_agree(anmf: &[u8]) -> bool {
+    // X, Y, width-1, height-1 (24 bits each), duration (24), flags (8); then sub-chunks.
+    let (Some(width), Some(height)) = (le24(anmf, 6), le24(anmf, 9)) else {
+        return true;
+    };
+    let Some(alph) = arr::<8>(anmf, 16).filter(|h| h.starts_with(b"ALPH")) else {
+        return true;
+    };
+    let [.., s0, s1, s2, s3] = alph;
+    // The decoder reads whatever chunk follows ALPH as VP8, whatever its name.
+    let colour = usize::try_from(u32::from_le_bytes([s0, s1, s2, s3]))
+        .ok()
+        .and_then(|size| size.checked_add(size & 1))
+        .and_then(|size| size.checked_add(16 + 8 + 8));
+    let Some(vp8) = colour.and_then(|at| slice(anmf, at, 10)) else {
+        return true;
+    };
+    if vp8.get(3..6) != Some(b"\x9D\x01\x2A".as_slice()) {
+        return true;
+    }
+    let size = |at| le16(vp8, at).map(|v| u32::from(v & 0x3FFF));
+    size(6) == width.checked_add(1) && size(8) == height.checked_add(1)
 }
 
 /// BMP: BITMAPCOREHEADER (16-bit sides) or one of the larger headers (signed 32-bit sides;
@@ -781,6 +816,30 @@ mod tests {
         let still = riff(&[(b"VP8X", vp8x(0, 16_384, 1)), (b"VP8 ", vec![0; 10])]);
         assert_eq!(facts(&still), (ImageFormat::WebP, 16_384, 1, 1, 1, false));
         assert!(is_corrupt(&riff(&[(b"VP8X", vp8x(0x02, 5, 5))])));
+    }
+
+    /// An ANMF frame of 400×200 (WebP spec: sides stored minus one) holding ALPH + VP8.
+    fn alpha_frame(vp8_width: u8) -> Vec<u8> {
+        let mut d = vec![0; 6];
+        d.extend_from_slice(&(400u32 - 1).to_le_bytes()[..3]);
+        d.extend_from_slice(&(200u32 - 1).to_le_bytes()[..3]);
+        d.extend_from_slice(&[100, 0, 0, 0]);
+        d.extend_from_slice(b"ALPH\x03\0\0\0\0\0\0\0");
+        // VP8 key frame header: frame tag, start code, 14-bit width and height (400×200).
+        d.extend_from_slice(b"VP8 \x0a\0\0\0");
+        d.extend_from_slice(&[0x10, 0, 0, 0x9D, 0x01, 0x2A, vp8_width, 0x01, 0xC8, 0x00]);
+        d
+    }
+
+    #[test]
+    fn webp_alpha_frame_must_match_its_colour_size() {
+        let anim = |frame| riff(&[(b"VP8X", vp8x(0x02 | 0x10, 400, 200)), (b"ANMF", frame)]);
+        assert_eq!(
+            facts(&anim(alpha_frame(0x90))),
+            (ImageFormat::WebP, 400, 200, 1, 1, true)
+        );
+        // 0x0190 = 400 wide; 0x0191 = 401: the decoder would index past its buffers.
+        assert!(is_corrupt(&anim(alpha_frame(0x91))));
     }
 
     fn bmp(header_size: u32, w: i32, h: i32, bpp: u16, compression: u32, a_mask: u32) -> Vec<u8> {

@@ -1,0 +1,75 @@
+//! What each fuzz target does with one input. Shared by the libFuzzer targets
+//! (`fuzz_targets/`) and by `tests/regressions/main.rs`, which replays saved crash inputs
+//! through exactly the same code. Each function panics only on a property violation.
+
+use ossimg::{Limits, Options, Output, Pipeline, Result};
+
+/// The spec parser on arbitrary strings: whatever parses prints a canonical form that
+/// parses back to the same pipeline and prints the same string, which is returned.
+pub fn spec_parse(data: &[u8]) -> Option<String> {
+    let spec = std::str::from_utf8(data).ok()?;
+    let mut options = Options::default();
+    // A stored style so that `style/s` is reachable.
+    options
+        .styles
+        .insert("s".into(), "image/resize,w_10/format,png".into());
+    let pipeline = Pipeline::parse(spec, &options).ok()?;
+    let canonical = pipeline.to_string();
+    let reparsed = Pipeline::parse(&canonical, &options)
+        .unwrap_or_else(|e| panic!("{spec:?} -> {canonical:?} does not parse: {e}"));
+    assert_eq!(reparsed, pipeline, "{spec:?} -> {canonical:?}");
+    assert_eq!(reparsed.to_string(), canonical, "{spec:?}");
+    Some(canonical)
+}
+
+/// Header probing on arbitrary bytes, then the limit check that reads only its facts.
+pub fn probe(data: &[u8]) {
+    if let Ok(probe) = ossimg::probe(data) {
+        let _ = Limits::oss().check_source(&probe);
+    }
+}
+
+/// The specs the pipeline target runs, one per input (its first byte picks).
+pub const PIPELINE_SPECS: &[&str] = &[
+    "image/resize,w_64",
+    "image/resize,m_pad,w_40,h_30,color_FF0000/format,png",
+    "image/resize,m_fill,w_33,h_17/format,webp",
+    "image/resize,p_150,limit_0/format,gif",
+    "image/crop,w_20,h_20,g_se/format,bmp",
+    "image/indexcrop,x_10,i_1/format,tiff",
+    "image/rotate,37/format,png",
+    "image/rotate,90",
+    "image/circle,r_20/format,png",
+    "image/rounded-corners,r_8/format,webp",
+    "image/blur,r_3,s_2/format,jpg/quality,q_80",
+    "image/sharpen,100/interlace,1/format,jpg",
+    "image/bright,40/contrast,-30",
+    "image/auto-orient,1/format,png",
+    "image/quality,Q_50/format,webp",
+    "image/average-hue",
+    "image/info",
+    "image/format,png",
+];
+
+/// The whole pipeline on arbitrary bytes: the first byte picks a spec, the rest is the
+/// image. Errors are fine; panics and allocations beyond the tight limits are not.
+pub fn pipeline(data: &[u8]) -> Option<Result<Output>> {
+    let (&pick, image) = data.split_first()?;
+    let spec = PIPELINE_SPECS.get(usize::from(pick) % PIPELINE_SPECS.len())?;
+    let mut options = Options::default();
+    options.limits = tight_limits();
+    Some(ossimg::process_with(image, spec, &options))
+}
+
+/// 64 K pixels in and out (256×256): every code path is reachable and each run is cheap.
+pub fn tight_limits() -> Limits {
+    let mut limits = Limits::oss();
+    limits.max_source_bytes = 1 << 16;
+    limits.max_source_side = 4_096;
+    limits.max_source_pixels = 1 << 16;
+    limits.max_rotate_side = 1_024;
+    limits.max_output_side = 1_024;
+    limits.max_output_pixels = 1 << 16;
+    limits.max_decode_alloc = 4 << 20;
+    limits
+}

@@ -26,6 +26,9 @@ cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 step "cargo test (native)"
 cargo test
 
+step "cargo test: CLI batch mode"
+cargo test --features cli --test cli_batch
+
 step "Build the npm package (pkg/)"
 wasm-pack --log-level warn build --release --target web --out-dir pkg
 node www/build-pkg.mjs
@@ -39,8 +42,17 @@ WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --test web
 step "wasm-pack test --headless --chrome (dedicated Web Worker)"
 WASM_BINDGEN_USE_DEDICATED_WORKER=1 wasm-pack test --headless --chrome -- --test web
 
-step "node:test (www/test: Node package API, workerd, Chromium page + Web Worker client, types)"
-(cd www && timeout 900 node --test --test-force-exit --test-timeout=120000 test/)
+step "node:test (www/test: Node package API, workerd, Cloudflare Worker, Chromium page + Web Worker client + demo, npm pack + Vite, types)"
+(cd www && timeout 900 node --test --test-force-exit --test-timeout=180000 test/)
+
+step "Local stack: wrangler dev + demo page answer, then stop (node www/serve.mjs --check)"
+timeout 300 node www/serve.mjs --check
+
+step "Benchmark smoke: benches/peers/compare.mjs --smoke (our package only, one small JPEG)"
+timeout 120 node benches/peers/compare.mjs --smoke
+
+step "fuzz smoke (replay tests/regressions and seeds, 60 s per target; skipped without nightly)"
+bash scripts/fuzz.sh smoke 60
 
 step "wasm size"
 raw=$(stat -c %s pkg/ossimg_bg.wasm)

@@ -7,7 +7,7 @@
 //! wrappers in `www/src/` turn it into an `OssImageError` instance. Options of the wrong
 //! type are a caller's bug and throw a `TypeError` / `RangeError` instead.
 //!
-//! The exported names (`process`, `probe`, `parse`, `version`) are the raw layer of the
+//! The exported names (`process`, `probe`, `checkSource`, `parse`, `version`) are the raw layer of the
 //! npm package; users import the wrappers (`index.js`, `node.js`, `workerd.js`).
 
 use js_sys::{Array, ArrayBuffer, Map, Object, Reflect, Uint8Array};
@@ -91,6 +91,32 @@ pub fn probe(input: &[u8]) -> Result<JsValue, JsValue> {
     set(&out, "orientation", &p.orientation.into());
     set(&out, "hasAlpha", &p.has_alpha.into());
     Ok(out.into())
+}
+
+/// Throws the `ImageTooLarge` error `process` would give when `input` is over
+/// `options.limits` (bytes, sides, pixels, decode budget), judged from the header only.
+/// Hosts call it with `"oss"` and `"workers"` limits to choose between processing and
+/// serving the original (`x-ossimg-fallback`). Other probe errors are thrown as well.
+#[wasm_bindgen(js_name = "checkSource")]
+pub fn check_source(input: &[u8], options: JsValue) -> Result<(), JsValue> {
+    install_panic_hook();
+    let limits = read_options(&options)?.limits;
+    let checked = limits.check_source_bytes(input.len()).and_then(|()| {
+        let p = crate::probe(input)?;
+        limits.check_source(&p)?;
+        limits.check_frames_alloc("decoding", p.width, p.height, p.frames)?;
+        Ok(())
+    });
+    checked.map_err(|e| oss_error(&e))
+}
+
+/// Splits an object path in the delimiter form (`photo.jpg!thumb`) into
+/// `[object key, style name]`, trying the enabled delimiters (`delimiters`, a string of
+/// `-`, `_`, `/`, `!`) in OSS's order; `undefined` when the path names no style.
+#[wasm_bindgen(js_name = "splitStyleDelimiter")]
+pub fn split_style_delimiter(path: &str, delimiters: &str) -> Option<Array> {
+    let enabled: Vec<char> = delimiters.chars().collect();
+    crate::split_style_delimiter(path, &enabled).map(|(object, name)| string_array(&[object, name]))
 }
 
 /// Validates a spec without touching pixels: `{ canonical, objects, fonts }`, where

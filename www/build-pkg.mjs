@@ -1,7 +1,7 @@
 // Turns wasm-pack's output into the npm package `ossimg`:
 //   wasm-pack build --release --target web --out-dir pkg   (from the crate root)
 //   node www/build-pkg.mjs
-// Copies the JS wrappers (www/src) into pkg/, writes pkg/package.json = ../pkg.json merged
+// Copies the JS wrappers (www/src) and the fonts (www/fonts) into pkg/, writes pkg/package.json = ../pkg.json merged
 // with wasm-pack's version and file list, and links www/node_modules/ossimg -> ../../pkg so
 // that the tests here can `import ... from "ossimg"`.
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -43,10 +43,19 @@ if (unresolved.length > 0) {
   fail(`pkg/${WASM} imports symbols no one provides: ${unresolved.map((i) => `${i.module}.${i.name}`).join(", ")} (see src/codec/cshim.rs)`);
 }
 
+// The fonts for text watermarks (scripts/fonts.sh builds them into www/fonts/). The entries
+// load them on demand from pkg/fonts/; the core wasm never contains them.
+const FONT_FILES = ["wqy-microhei.ttf", "dejavu-sans.ttf", "LICENSES.md"];
+const fontsDir = join(www, "fonts");
+const missingFonts = FONT_FILES.filter((f) => !existsSync(join(fontsDir, f)));
+if (missingFonts.length > 0) fail(`www/fonts/ lacks ${missingFonts.join(", ")}: run bash scripts/fonts.sh first`);
+mkdirSync(join(pkg, "fonts"), { recursive: true });
+for (const file of FONT_FILES) copyFileSync(join(fontsDir, file), join(pkg, "fonts", file));
+
 // The wrappers and their types.
 const sources = readdirSync(join(www, "src")).filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"));
 for (const file of sources) copyFileSync(join(www, "src", file), join(pkg, file));
-for (const file of template.files) {
+for (const file of template.files.filter((f) => !f.endsWith("/"))) {
   if (!existsSync(join(pkg, file))) fail(`pkg.json lists ${file}, which www/src does not provide`);
 }
 
@@ -73,6 +82,10 @@ const wasmBytes = readFileSync(join(pkg, WASM));
 const gzip = gzipSync(wasmBytes, { level: 9 }).length;
 console.log(`build-pkg: pkg/package.json ${merged.name}@${merged.version}, ${sources.length} wrapper files`);
 console.log(`build-pkg: pkg/${WASM} ${statSync(join(pkg, WASM)).size} bytes, gzip -9 ${gzip} bytes`);
+const jsBytes = sources.filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + statSync(join(pkg, f)).size, statSync(join(pkg, GLUE)).size);
+console.log(`build-pkg: JS ${jsBytes} bytes (wrappers + glue)`);
+const fontBytes = FONT_FILES.filter((f) => f.endsWith(".ttf")).reduce((sum, f) => sum + statSync(join(pkg, "fonts", f)).size, 0);
+console.log(`build-pkg: fonts ${fontBytes} bytes (loaded only for text watermarks)`);
 console.log(`build-pkg: linked ${relative(root, link)} -> ${relative(modules, pkg)}`);
 
 function isLink(path) {

@@ -18,8 +18,27 @@ export interface ProcessOptions extends Options {
   transfer?: boolean;
 }
 
+export interface FetchOptions extends Options {
+  /** Aborts the download and the processing. */
+  signal?: AbortSignal;
+}
+
+/** The object unchanged: over 20 MB ("source-too-large") or over an OSS limit ("oss-limit"). */
+export interface FallbackResult {
+  original: true;
+  fallback: "source-too-large" | "oss-limit" | (string & {});
+  /** The origin's Content-Type. */
+  mime: string;
+  /** The object's bytes (streamed when over 20 MB: never buffered by the processor). */
+  response: Response;
+}
+
+export type FetchResult = (Result & { fallback: null }) | FallbackResult;
+
 export interface Processor {
   process(input: Input, spec: Spec, options?: ProcessOptions): Promise<Result>;
+  /** Fetches `url` and processes it, or hands the object back unchanged when it is over a limit. */
+  fetch(url: string | URL, spec: Spec, options?: FetchOptions): Promise<FetchResult>;
   /** Ends every worker; pending calls reject. */
   terminate(): void;
 }

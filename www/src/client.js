@@ -3,9 +3,9 @@
 //   import { createProcessor } from "ossimg/client";
 //   const p = createProcessor({ size: 2 });
 //   const out = await p.process(bytes, "image/resize,w_300", { signal });
+//   const got = await p.fetch("/photos/a.jpg", "image/resize,w_300");   // got.fallback: null or why not
 import { OssImageError, toBytes } from "./core.js";
-
-const DEFAULT_WORKER_URL = new URL("./worker.js", import.meta.url);
+import { readSource, SourceError } from "./source.js";
 
 /**
  * @param {object} [config]
@@ -13,7 +13,7 @@ const DEFAULT_WORKER_URL = new URL("./worker.js", import.meta.url);
  * @param {number} [config.size] number of workers (default 1)
  * @param {number} [config.idleTimeoutMs] terminate a worker idle this long (default 10 s; 0 = never)
  */
-export function createProcessor({ url = DEFAULT_WORKER_URL, size = 1, idleTimeoutMs = 10_000 } = {}) {
+export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000 } = {}) {
   if (!Number.isInteger(size) || size < 1) throw new RangeError("ossimg: size must be a positive integer");
   const slots = Array.from({ length: size }, () => ({ worker: null, job: null, idleTimer: 0 }));
   const queue = [];
@@ -21,7 +21,8 @@ export function createProcessor({ url = DEFAULT_WORKER_URL, size = 1, idleTimeou
   let closed = false;
 
   function spawn(slot) {
-    const worker = new Worker(url, { type: "module" });
+    // The literal `new Worker(new URL(...), ...)` form lets bundlers (Vite, webpack) bundle the worker.
+    const worker = url ? new Worker(url, { type: "module" }) : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     worker.onmessage = ({ data }) => {
       const job = slot.job;
       if (!job || data?.id !== job.id) return;
@@ -66,7 +67,7 @@ export function createProcessor({ url = DEFAULT_WORKER_URL, size = 1, idleTimeou
       clearTimeout(slot.idleTimer);
       const worker = slot.worker ?? spawn(slot);
       try {
-        worker.postMessage({ id: job.id, bytes: job.bytes, spec: job.spec, options: job.options }, job.transfer);
+        worker.postMessage({ id: job.id, ...job.message }, job.transfer);
       } catch (err) {
         // DataCloneError: options that cannot be cloned (functions...).
         slot.job = null;
@@ -75,7 +76,7 @@ export function createProcessor({ url = DEFAULT_WORKER_URL, size = 1, idleTimeou
         queueMicrotask(pump);
         continue;
       }
-      job.bytes = null;
+      job.message = null;
     }
     for (const slot of slots) {
       if (!slot.job && slot.worker && idleTimeoutMs > 0) {
@@ -87,40 +88,83 @@ export function createProcessor({ url = DEFAULT_WORKER_URL, size = 1, idleTimeou
     }
   }
 
-  return {
+  /** Queues `message` for a worker; settles with its answer. `bytes` are transferred. */
+  function run(message, bytes, signal) {
+    return new Promise((resolve, reject) => {
+      if (closed) throw new Error("ossimg: processor terminated");
+      signal?.throwIfAborted();
+      const job = { id: nextId++, message: { ...message, bytes }, transfer: bytes ? [bytes.buffer] : [], signal, resolve, reject, slot: null };
+      job.onAbort = () => {
+        const reason = signal.reason;
+        if (job.slot) {
+          // Running: the only way to stop wasm is to end its worker; a new one starts on demand.
+          const slot = job.slot;
+          kill(slot);
+          finish(slot, job);
+        } else {
+          const i = queue.indexOf(job);
+          if (i >= 0) queue.splice(i, 1);
+        }
+        reject(reason);
+      };
+      signal?.addEventListener("abort", job.onAbort, { once: true });
+      queue.push(job);
+      pump();
+    });
+  }
+
+  const processor = {
     /**
      * Processes `input` in a worker. With `transfer` (default true) the input's buffer is
      * moved to the worker and becomes detached for the caller; `transfer: false` copies.
      * Other fields of the third argument are the processing options (styles, objects...).
      */
-    process(input, spec, { signal, transfer = true, ...options } = {}) {
-      return new Promise((resolve, reject) => {
-        if (closed) throw new Error("ossimg: processor terminated");
-        if (typeof spec !== "string") throw new TypeError("ossimg: spec must be a string");
+    async process(input, spec, { signal, transfer = true, ...options } = {}) {
+      if (typeof spec !== "string") throw new TypeError("ossimg: spec must be a string");
+      let bytes = toBytes(input);
+      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      // Only a view that covers its whole buffer is transferred; anything else is copied,
+      // so that no bytes outside the view are detached.
+      if (!transfer || !whole || !(bytes.buffer instanceof ArrayBuffer)) bytes = bytes.slice();
+      return run({ kind: "process", spec, options }, bytes, signal);
+    },
+
+    /**
+     * Fetches `url` and processes it. A source over 20 MB, or whose header is over an OSS
+     * limit, is not processed: the result is `{ original: true, fallback: reason, mime,
+     * response }` with the object unchanged (a source over 20 MB is never buffered).
+     * Otherwise the result of `process` with `fallback: null`. A missing object rejects
+     * with OssImageError NoSuchFile (404), another failed fetch with InternalError.
+     */
+    async fetch(url, spec, { signal, ...options } = {}) {
+      if (typeof spec !== "string") throw new TypeError("ossimg: spec must be a string");
+      const response = await fetch(url, { signal });
+      if (!response.ok) {
+        response.body?.cancel().catch(() => {});
+        throw response.status === 404
+          ? new OssImageError("The specified key does not exist.", { code: "NoSuchFile", status: 404, ec: "0040-00000024" })
+          : new OssImageError(`The source answered ${response.status}.`, { code: "InternalError", status: 500 });
+      }
+      let read;
+      try {
+        read = await readSource(response, async (bytes) => (await run({ kind: "check", limits: ["oss"] }, bytes.slice(), signal)).reason);
+      } catch (err) {
+        // An abort while the body streams surfaces as a read failure: report the abort.
         signal?.throwIfAborted();
-        let bytes = toBytes(input);
-        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-        // Only a view that covers its whole buffer is transferred; anything else is copied,
-        // so that no bytes outside the view are detached.
-        if (!transfer || !whole || !(bytes.buffer instanceof ArrayBuffer)) bytes = bytes.slice();
-        const job = { id: nextId++, bytes, spec, options, transfer: [bytes.buffer], signal, resolve, reject, slot: null };
-        job.onAbort = () => {
-          const reason = signal.reason;
-          if (job.slot) {
-            // Running: the only way to stop wasm is to end its worker; a new one starts on demand.
-            const slot = job.slot;
-            kill(slot);
-            finish(slot, job);
-          } else {
-            const i = queue.indexOf(job);
-            if (i >= 0) queue.splice(i, 1);
-          }
-          reject(reason);
-        };
-        signal?.addEventListener("abort", job.onAbort, { once: true });
-        queue.push(job);
-        pump();
-      });
+        if (!(err instanceof SourceError)) throw err;
+        throw new OssImageError(`The source object cannot be read: ${err.message}.`, { code: "InternalError", status: 500, cause: err });
+      }
+      if (read.fallback) {
+        const mime = response.headers.get("content-type") ?? "application/octet-stream";
+        const headers = { "content-type": mime, "x-ossimg-fallback": read.fallback };
+        return { original: true, fallback: read.fallback, mime, response: new Response(read.bytes ?? read.body, { headers }) };
+      }
+      return { ...(await processor.process(read.bytes, spec, { signal, ...options })), fallback: null };
+    },
+
+    /** @internal Traps a worker's wasm instance on purpose (tests of the recovery). */
+    __trap() {
+      return run({ kind: "__trap" }, null);
     },
 
     /** Ends every worker; queued and running calls reject. The processor cannot be reused. */
@@ -142,6 +186,7 @@ export function createProcessor({ url = DEFAULT_WORKER_URL, size = 1, idleTimeou
       }
     },
   };
+  return processor;
 }
 
 function toError(data) {

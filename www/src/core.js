@@ -44,12 +44,31 @@ function checkSpec(spec) {
   return spec;
 }
 
+/** The font assets the package ships (pkg/fonts/<key>.ttf), by their `options.fonts` key. */
+export const DEFAULT_FONT_KEYS = ["wqy-microhei", "dejavu-sans"];
+
+/** The `./fonts/<key>.ttf` URL of each default font, relative to the package's files. */
+export const defaultFontUrls = (base) => DEFAULT_FONT_KEYS.map((key) => [key, new URL(`./fonts/${key}.ttf`, base)]);
+
 /**
- * The API of an entry whose module is instantiated on import (Node, workerd): `init` and
- * `initSync` do nothing, so that code written for browsers runs unchanged.
+ * The API of an entry whose module is instantiated on import (Node, workerd): `init`,
+ * `initSync` and `loadFonts` do nothing, so that code written for browsers runs unchanged.
  */
-export function instantiatedEntry(raw) {
-  return { init: () => Promise.resolve(), initSync() {}, ...createApi(() => raw) };
+export function instantiatedEntry(raw, hooks) {
+  return { init: () => Promise.resolve(), initSync() {}, loadFonts: () => Promise.resolve(), ...createApi(() => raw, hooks) };
+}
+
+/** Whether `fonts` (an object, a Map or nothing) lacks one of the default font keys. */
+function lacksDefaultFonts(fonts) {
+  const has = fonts instanceof Map ? (key) => fonts.has(key) : (key) => fonts != null && Object.hasOwn(fonts, key);
+  return DEFAULT_FONT_KEYS.some((key) => !has(key));
+}
+
+/** `options` with the default fonts under the caller's own (the caller's keys win). */
+function withFonts(options, defaults) {
+  const own = options.fonts;
+  const fonts = own instanceof Map ? new Map([...Object.entries(defaults), ...own]) : { ...defaults, ...own };
+  return { ...options, fonts };
 }
 
 /**
@@ -62,7 +81,7 @@ export function instantiatedEntry(raw) {
  * memory; RangeError: stack overflow) leaves the instance in an unknown state, so it
  * becomes an InternalError (500) and the next call runs on a fresh instance.
  */
-export function createApi(ready) {
+export function createApi(ready, { defaultFonts } = {}) {
   function call(fn) {
     const raw = ready();
     try {
@@ -77,17 +96,33 @@ export function createApi(ready) {
     }
   }
 
-  return {
+  const api = {
     /** Runs an OSS spec on `input`; see index.d.ts for the result shapes. */
     process(input, spec, options) {
       const bytes = toBytes(input);
       checkSpec(spec);
+      // A text mark needs glyphs: the entry supplies the packaged fonts unless the caller did.
+      if (defaultFonts && lacksDefaultFonts(options?.fonts) && api.parse(spec, options).fonts.length > 0) {
+        options = withFonts(options ?? {}, defaultFonts());
+      }
       return call((raw) => raw.process(bytes, spec, options));
     },
     /** Header facts without decoding pixels. */
     probe(input) {
       const bytes = toBytes(input);
       return call((raw) => raw.probe(bytes));
+    },
+    /**
+     * Throws the ImageTooLarge OssImageError that `process` would give when `input` is over
+     * `options.limits` ("oss" by default), judged from the header only.
+     */
+    checkSource(input, options) {
+      const bytes = toBytes(input);
+      return call((raw) => raw.checkSource(bytes, options));
+    },
+    /** `[object key, style name]` of a path in the delimiter form (`a.jpg!thumb`), or undefined. */
+    splitStyleDelimiter(path, delimiters) {
+      return call((raw) => raw.splitStyleDelimiter(String(path), String(delimiters)));
     },
     /** Canonical spec plus the watermark objects and fonts it needs. */
     parse(spec, options) {
@@ -103,6 +138,7 @@ export function createApi(ready) {
       return call((raw) => raw.__ossimgTrap());
     },
   };
+  return api;
 }
 
 /**

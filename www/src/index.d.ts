@@ -118,6 +118,19 @@ export function initSync(module?: WebAssembly.Module | BufferSource): void;
 export function process(input: Input, spec: Spec, options?: Options): Result;
 /** Header facts without decoding pixels. Throws OssImageError for unknown or broken input. */
 export function probe(input: Input): ProbeResult;
+/**
+ * Throws the ImageTooLarge OssImageError that `process` would give when `input` is over
+ * `options.limits` ("oss" by default): bytes, sides, pixels, decode budget, from the header.
+ */
+export function checkSource(input: Input, options?: Pick<Options, "limits">): void;
+/** `[object key, style name]` of a path in the delimiter form (`a.jpg!thumb`), or undefined. */
+export function splitStyleDelimiter(path: string, delimiters: string): [string, string] | undefined;
+/**
+ * Loads the packaged fonts for text watermarks (`fonts/*.ttf` beside the module, or under
+ * `base`). Needed once in browsers before a text mark without `options.fonts`; a no-op in
+ * Node (read on demand) and in workerd (pass `options.fonts`).
+ */
+export function loadFonts(base?: string | URL): Promise<void>;
 /** Validates a spec without pixels. Throws OssImageError. */
 export function parse(spec: Spec, options?: Options): ParseResult;
 /** The crate version. */

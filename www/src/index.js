@@ -3,7 +3,7 @@
 // The same --target web build serves Node (node.js) and Cloudflare Workers (workerd.js),
 // which are ready on import.
 import initWasm, * as raw from "./ossimg.js";
-import { createApi, OssImageError } from "./core.js";
+import { createApi, defaultFontUrls, OssImageError } from "./core.js";
 
 export { OssImageError };
 
@@ -37,9 +37,46 @@ export function initSync(module) {
   pending ??= Promise.resolve();
 }
 
-const api = createApi(() => {
-  if (!instantiated) throw new Error("ossimg: call `await init()` (or initSync) before using the module");
-  return raw;
-});
+let fonts;
+let fontsPending;
 
-export const { process, probe, parse, version, __trap } = api;
+/**
+ * Fetches the packaged fonts (`fonts/*.ttf` next to this file, or under `base`) once, so
+ * that `process` can draw text marks without `options.fonts`. Memoised; retried after a
+ * failure.
+ */
+export function loadFonts(base) {
+  // Literal URLs by default, so that bundlers (Vite, webpack) emit the fonts as assets.
+  const urls = base === undefined ? [["wqy-microhei", new URL("./fonts/wqy-microhei.ttf", import.meta.url)], ["dejavu-sans", new URL("./fonts/dejavu-sans.ttf", import.meta.url)]] : defaultFontUrls(base);
+  fontsPending ??= Promise.all(
+    urls.map(async ([key, url]) => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`ossimg: font ${url} answered ${res.status}`);
+      return [key, new Uint8Array(await res.arrayBuffer())];
+    }),
+  ).then(
+    (entries) => {
+      fonts = Object.fromEntries(entries);
+    },
+    (err) => {
+      fontsPending = undefined;
+      throw err;
+    },
+  );
+  return fontsPending;
+}
+
+const api = createApi(
+  () => {
+    if (!instantiated) throw new Error("ossimg: call `await init()` (or initSync) before using the module");
+    return raw;
+  },
+  {
+    defaultFonts() {
+      if (!fonts) throw new Error("ossimg: this spec draws text: call `await loadFonts()` first, or pass options.fonts");
+      return fonts;
+    },
+  },
+);
+
+export const { process, probe, checkSource, splitStyleDelimiter, parse, version, __trap } = api;

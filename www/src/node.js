@@ -2,11 +2,26 @@
 //   import { process } from "ossimg";
 import { readFileSync } from "node:fs";
 import * as raw from "./ossimg.js";
-import { instantiatedEntry, OssImageError } from "./core.js";
+import { defaultFontUrls, instantiatedEntry, OssImageError } from "./core.js";
 
 raw.initSync({ module: readFileSync(new URL("./ossimg_bg.wasm", import.meta.url)) });
 
-const entry = instantiatedEntry(raw);
+let fonts;
+/** The packaged fonts, read on the first text watermark (about 5 MB, so never at import). */
+function defaultFonts() {
+  fonts ??= Object.fromEntries(
+    defaultFontUrls(import.meta.url).map(([key, url]) => {
+      try {
+        return [key, readFileSync(url)];
+      } catch (err) {
+        throw new Error(`ossimg: the package's font ${url.pathname} cannot be read (${err.code ?? err.message}); pass options.fonts`, { cause: err });
+      }
+    }),
+  );
+  return fonts;
+}
+
+const entry = instantiatedEntry(raw, { defaultFonts });
 export default entry.init;
-export const { init, initSync, process, probe, parse, version, __trap } = entry;
+export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version, __trap } = entry;
 export { OssImageError };

@@ -3,42 +3,64 @@
 // package and the fixtures are served from 127.0.0.1; every other host fails to resolve.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:http";
-import { dirname, extname, join, normalize } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { serveStatic } from "../static-server.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const pkgDir = dirname(fileURLToPath(import.meta.resolve("ossimg/package.json")));
 const fixturesDir = fileURLToPath(new URL("../../tests/fixtures/", import.meta.url));
-const TYPES = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json" };
+const outDir = fileURLToPath(new URL("../../out/", import.meta.url));
 const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>ossimg test</title>`;
+const hopper = readFileSync(new URL("hopper.jpg", `file://${fixturesDir}`));
+/** Generated objects: over 20 MB (never to be buffered), and a header over the OSS side limit. */
+const BIG_BYTES = 21 * 1024 * 1024;
+const wideHeader = (() => {
+  const png = Buffer.from(readFileSync(new URL("kodim23.png", `file://${fixturesDir}`)).subarray(0, 4096));
+  png.writeUInt32BE(40_000, 16);
+  return png;
+})();
+const served = [];
 
 let server;
 let browser;
 let origin;
 
-function serveFile(res, base, rel) {
-  const path = normalize(join(base, rel));
-  if (!path.startsWith(base) || !existsSync(path) || !statSync(path).isFile()) {
-    res.writeHead(404).end();
-    return;
+function generated(pathname, req, res) {
+  served.push(pathname);
+  if (pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE), true;
+  if (pathname === "/gen/wide.png") return res.writeHead(200, { "content-type": "image/png", "content-length": wideHeader.length }).end(wideHeader), true;
+  if (pathname === "/gen/big.jpg") {
+    // A JPEG header, then padding; written in chunks so a reader can stop early.
+    res.writeHead(200, { "content-type": "image/jpeg", "content-length": BIG_BYTES });
+    let sent = 0;
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    const pump = () => {
+      while (sent < BIG_BYTES) {
+        const piece = sent === 0 ? Buffer.concat([hopper, chunk.subarray(hopper.length)]) : chunk.subarray(0, Math.min(chunk.length, BIG_BYTES - sent));
+        sent += piece.length;
+        if (!res.write(piece)) return res.once("drain", pump);
+      }
+      res.end();
+    };
+    pump();
+    return true;
   }
-  res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });
-  res.end(readFileSync(path));
+  return false;
 }
 
 before(async () => {
-  server = createServer((req, res) => {
-    const { pathname } = new URL(req.url, "http://x");
-    if (pathname === "/") res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    else if (pathname.startsWith("/pkg/")) serveFile(res, pkgDir, pathname.slice(5));
-    else if (pathname.startsWith("/fixtures/")) serveFile(res, fixturesDir, pathname.slice(10));
-    else res.writeHead(404).end();
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  ({ server, url: origin } = await serveStatic(
+    [
+      ["/pkg/", pkgDir],
+      ["/fixtures/", fixturesDir],
+      ["/samples/", fileURLToPath(new URL("../example-bucket/", import.meta.url))],
+      ["/demo/", fileURLToPath(new URL("../demo/", import.meta.url))],
+    ],
+    { onRequest: generated },
+  ));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -57,6 +79,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  server?.closeAllConnections();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
 
@@ -220,6 +243,105 @@ test("client: AbortSignal cancels queued and running jobs; the pool recovers", a
   assert.deepEqual(r.thirdResult.slice(0, 2), ["rejected", "AbortError"]);
   assert.deepEqual(r.fourth, ["ok", 20]);
   assert.deepEqual(r.fifth, ["ok", 24]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("client.fetch: processes, falls back over a limit without buffering, reports a missing object", async () => {
+  const { page, errors } = await openPage();
+  const r = await page.evaluate(async () => {
+    const { createProcessor } = await import("/pkg/client.js");
+    const p = createProcessor();
+    const ok = await p.fetch("/fixtures/kodim23.png", "image/resize,w_120/format,webp");
+    const wide = await p.fetch("/gen/wide.png", "image/resize,w_10");
+    const wideBytes = (await wide.response.arrayBuffer()).byteLength;
+    const big = await p.fetch("/gen/big.jpg", "image/resize,w_10");
+    // Read only the first chunk of the fallback stream, then stop: nothing else was buffered.
+    const reader = big.response.body.getReader();
+    const first = await reader.read();
+    await reader.cancel();
+    let missing;
+    try {
+      await p.fetch("/fixtures/none.png", "image/resize,w_10");
+    } catch (e) {
+      missing = [e.name, e.code, e.status, e.ec];
+    }
+    p.terminate();
+    return {
+      ok: [ok.fallback, ok.mime, ok.width, ok.height],
+      wide: [wide.original, wide.fallback, wide.mime, wide.response.headers.get("x-ossimg-fallback"), wideBytes],
+      big: [big.original, big.fallback, big.mime, first.value[0], first.value[1]],
+      missing,
+    };
+  });
+  assert.deepEqual(r.ok, [null, "image/webp", 120, 80]);
+  assert.deepEqual(r.wide, [true, "oss-limit", "image/png", "oss-limit", wideHeader.length]);
+  assert.deepEqual(r.big, [true, "source-too-large", "image/jpeg", 0xff, 0xd8]);
+  assert.deepEqual(r.missing, ["OssImageError", "NoSuchFile", 404, "0040-00000024"]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("client: a trapped worker answers with an error and the next call succeeds", async () => {
+  const { page, errors } = await openPage();
+  const r = await page.evaluate(async () => {
+    const { createProcessor } = await import("/pkg/client.js");
+    const p = createProcessor();
+    const bytes = async () => new Uint8Array(await (await fetch("/fixtures/hopper.jpg")).arrayBuffer());
+    const before = (await p.process(await bytes(), "image/resize,w_10")).width;
+    let trap;
+    try {
+      await p.__trap();
+    } catch (e) {
+      trap = [e.name, e.code, e.status];
+    }
+    const afterTrap = (await p.process(await bytes(), "image/resize,w_30")).width;
+    p.terminate();
+    return { before, trap, afterTrap };
+  });
+  assert.deepEqual(r, { before: 10, trap: ["OssImageError", "InternalError", 500], afterTrap: 30 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("demo page: sample processed, live validation, OSS error shown, file input; screenshot", async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err));
+  await page.goto(`${origin}/demo/`);
+  // The first sample is processed with the default spec on load.
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 60_000 });
+  assert.match(await page.textContent("#after-facts"), /^300×200 · image\/webp · [\d.]+ KB · \d+ ms$/);
+  assert.match(await page.textContent("#before-facts"), /768×512/);
+  assert.match(await page.textContent("#spec-state"), /^✓ image\//);
+
+  // Live validation while typing, before anything runs.
+  await page.fill("#spec", "image/resize,w_0");
+  assert.match(await page.textContent("#spec-state"), /✗ InvalidArgument 0040-00000312/);
+  // Running it shows the OSS error.
+  await page.click("#run");
+  await page.waitForFunction(() => document.body.dataset.state === "error");
+  assert.match(await page.textContent("#error"), /400 InvalidArgument \(EC 0040-00000312\)/);
+
+  // A picked file, processed by the typed spec, then by an example spec (a circle as PNG).
+  await page.fill("#spec", "image/resize,w_64");
+  await page.setInputFiles("#file", fileURLToPath(new URL("hopper.jpg", `file://${fixturesDir}`)));
+  await page.waitForFunction(() => document.body.dataset.state === "done" && document.getElementById("before-facts").textContent.startsWith("hopper.jpg"));
+  assert.match(await page.textContent("#after-facts"), /^64×64 · image\/jpeg/);
+  await page.click("text=circle");
+  await page.waitForFunction(() => document.body.dataset.state === "done" && document.getElementById("after-facts").textContent.includes("image/png"));
+  // resize never enlarges by default (limit_1, spec/resize.md): hopper stays 128 px.
+  assert.match(await page.textContent("#after-facts"), /^128×128 · image\/png/);
+  assert.equal(await page.isHidden("#error"), true);
+
+  await page.click("[data-key='photos/kodim23.png']");
+  await page.click("text=text mark");
+  await page.waitForFunction(() => document.body.dataset.state === "done" && document.getElementById("after-facts").textContent.startsWith("400×"));
+  // Picking a sample then an example spec at once supersedes the first run: that abort is
+  // not an error to show.
+  assert.equal(await page.isHidden("#error"), true);
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: `${outDir}/demo.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

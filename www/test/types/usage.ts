@@ -1,9 +1,10 @@
 // Compiled with `tsc --noEmit` (types.test.mjs): the package's declarations must describe
 // the API as documented. Never run.
-import init, { initSync, OssImageError, parse, probe, process, version } from "ossimg";
+import init, { checkSource, initSync, loadFonts, OssImageError, parse, probe, process, splitStyleDelimiter, version } from "ossimg";
 import type { Options, Result, ProbeResult, ParseResult, OssErrorCode } from "ossimg";
 import { createProcessor } from "ossimg/client";
-import type { Processor } from "ossimg/client";
+import type { FetchResult, Processor } from "ossimg/client";
+import worker from "ossimg/cf-worker";
 
 await init();
 await init(new URL("https://example.invalid/ossimg_bg.wasm"));
@@ -53,7 +54,16 @@ const pool: Processor = createProcessor({ size: 2, idleTimeoutMs: 5000 });
 const controller = new AbortController();
 const later: Promise<Result> = pool.process(bytes, "image/resize,w_10", { signal: controller.signal, transfer: false, limits: "oss" });
 void later;
+const fetched: Promise<FetchResult> = pool.fetch("/photos/a.jpg", "image/resize,w_10", { signal: controller.signal });
+void fetched.then((r) => (r.fallback === null ? r.mime : r.response.body));
 pool.terminate();
+
+await loadFonts();
+checkSource(bytes, { limits: "workers" });
+const split: [string, string] | undefined = splitStyleDelimiter("a.jpg!thumb", "!");
+void split;
+const served: Promise<Response> = worker.fetch(new Request("https://example.invalid/a.jpg"), { ORIGIN_URL: "https://origin.invalid/", STYLES: { thumb: "image/resize,w_100" } });
+void served;
 
 // @ts-expect-error limits is "oss" | "workers"
 process(bytes, "image/resize,w_1", { limits: "huge" });

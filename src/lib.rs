@@ -15,6 +15,8 @@
 //! and EC.
 #![forbid(unsafe_op_in_unsafe_fn)]
 
+#[cfg(target_arch = "wasm32")]
+mod alloc_budget;
 pub mod codec;
 pub mod error;
 pub mod frame;

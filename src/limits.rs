@@ -4,6 +4,12 @@
 use crate::codec::{ImageFormat, Probe};
 use crate::error::{Error, Result};
 
+/// The heap cap of [`Limits::workers`]: the heap (the input the glue copied in included)
+/// may grow the wasm memory by 96 MiB beyond what lies below it (static data and the 1 MiB
+/// shadow stack: 1.3 MiB, the size of a fresh instance). The JS copies of input and output
+/// live in the JS heap, outside it.
+const WORKERS_HEAP_BUDGET: usize = 96 * 1024 * 1024;
+
 /// Bounds on what one `process` call may read, allocate and produce.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -26,6 +32,11 @@ pub struct Limits {
     pub max_webp_side: u32,
     /// Most bytes the decoders may allocate for one source.
     pub max_decode_alloc: u64,
+    /// Most bytes the heap may take from wasm memory during one call of the wasm build
+    /// (input copy included, static data and stack not); an allocation that would grow the
+    /// memory past it is refused and the call fails as over the engine budget
+    /// (`alloc_budget.rs`). `None`: no cap. Native builds ignore it.
+    pub memory_budget: Option<usize>,
 }
 
 impl Limits {
@@ -42,18 +53,22 @@ impl Limits {
             max_webp_side: 16_383,
             // RGBA8 of the largest source plus the decoder's working copy.
             max_decode_alloc: 2 * 4 * 250_000_000,
+            memory_budget: None,
         }
     }
 
     /// Tighter limits for a 128 MB Cloudflare Worker isolate. Actions hold the source frame
     /// and a full-size result at once (a quarter turn, an enlarging resize), so in and out
     /// are capped at 12,288,000 px (4096×3000, 47 MiB of RGBA8; 12 MP phone photos fit):
-    /// two frames fit 96 MiB. Some full-size encoders need more (tests/limits.rs).
+    /// two frames fit 96 MiB. Some full-size encoders need more (tests/limits.rs): in the
+    /// wasm build `memory_budget` caps the heap's memory exactly, and such calls fail as over
+    /// the engine budget instead of growing the instance past 96 MiB.
     pub fn workers() -> Self {
         Limits {
             max_source_pixels: 12_288_000,
             max_output_pixels: 12_288_000,
             max_decode_alloc: 96 * 1024 * 1024,
+            memory_budget: Some(WORKERS_HEAP_BUDGET),
             ..Limits::oss()
         }
     }

@@ -14,6 +14,7 @@ use js_sys::{Array, ArrayBuffer, Map, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::alloc_budget;
 use crate::error::Error;
 use crate::ops::Action;
 use crate::{Limits, Options, Output, Pipeline};
@@ -43,7 +44,18 @@ const OPTION_KEYS: [&str; 10] = [
 pub fn process(input: &[u8], spec: &str, options: JsValue) -> Result<JsValue, JsValue> {
     install_panic_hook();
     let options = read_options(&options)?;
-    let output = crate::process_with(input, spec, &options).map_err(|e| oss_error(&e))?;
+    alloc_budget::begin(options.limits.memory_budget);
+    let result = crate::process_with(input, spec, &options);
+    // A refused allocation makes decoders and encoders fail in their own words: the
+    // budget is the cause whatever the error says.
+    let over_budget = alloc_budget::end();
+    let output = result.map_err(|e| {
+        if over_budget {
+            over_budget_error()
+        } else {
+            oss_error(&e)
+        }
+    })?;
     let out = Object::new();
     match output {
         Output::Image {
@@ -179,6 +191,15 @@ pub fn reset() {
     wasm_bindgen::handler::schedule_reinit();
 }
 
+/// Whether the call that just trapped went over the engine memory budget (an allocation
+/// refused, then aborted). The wrappers ask before they replace the instance; it only
+/// reads a static, so it is safe on a trapped instance. Not part of the public API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__ossimgBudgetExceeded")]
+pub fn budget_exceeded() -> bool {
+    alloc_budget::refused()
+}
+
 /// Traps on purpose, so that the wrappers' recovery from a trap can be tested against a
 /// real `WebAssembly.RuntimeError`. Not part of the public API.
 #[doc(hidden)]
@@ -201,6 +222,18 @@ fn oss_error(e: &Error) -> JsValue {
     set(&err, "status", &e.status().into());
     set(&err, "ec", &e.ec().map_or(JsValue::NULL, JsValue::from));
     err.into()
+}
+
+/// The error of a call over `Limits::memory_budget`: `ImageTooLarge` like the header
+/// limits, plus `reason: "engine-budget"` (the Worker's fallback reason), by which hosts
+/// tell it from a source that is too large everywhere. core.js builds the same after a trap.
+fn over_budget_error() -> JsValue {
+    let err = oss_error(&Error::too_large(
+        None,
+        "Processing this image goes over the engine memory budget.",
+    ));
+    set(&err, "reason", &"engine-budget".into());
+    err
 }
 
 fn type_error(message: &str) -> JsValue {

@@ -1,5 +1,7 @@
 //! Decompression bombs and over-limit sources fail from their headers, before pixels are
-//! allocated: a counting allocator measures the peak heap of each call.
+//! allocated: a counting allocator measures the peak heap of each call. Native only: on
+//! wasm32 the library installs its own global allocator (src/alloc_budget.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;

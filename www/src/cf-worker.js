@@ -14,12 +14,13 @@
 //   CACHE_CONTROL        of processed results when the origin sends none (default "public, max-age=86400")
 //   CACHE                "off" disables the Cache API
 //
-// Sources over 20 MB or over an OSS limit, and those a 128 MB isolate cannot decode
-// (Limits::workers()), are served unchanged with `x-ossimg-fallback: <reason>`. Errors are
-// OSS XML with the OSS status, `x-oss-ec` and `x-oss-request-id`. Nothing is fetched from
-// anywhere but the origin: watermark pictures and fonts are keys of the same origin.
+// Sources over 20 MB or over an OSS limit, those a 128 MB isolate cannot decode
+// (Limits::workers(), from the header) and those whose processing goes over the engine
+// memory budget (a 96 MiB heap) are served unchanged with `x-ossimg-fallback: <reason>`.
+// Errors are OSS XML with the OSS status, `x-oss-ec` and `x-oss-request-id`. Nothing is
+// fetched from anywhere but the origin: watermark pictures and fonts are keys of the same origin.
 import { checkSource, OssImageError, parse, process as processImage, splitStyleDelimiter } from "./workerd.js";
-import { DEFAULT_FONT_KEYS } from "./core.js";
+import { DEFAULT_FONT_KEYS, ENGINE_BUDGET } from "./core.js";
 import { contentLength, limitReason, readSource, SourceError } from "./source.js";
 
 const MAX_STYLES = 50;
@@ -92,7 +93,14 @@ async function handle(request, env, ctx) {
 
   options.objects = await fetchObjects(origin, plan.objects);
   if (plan.fonts.length > 0) options.fonts = await fetchFonts(origin, config.fontsPrefix);
-  const out = processImage(read.bytes, spec, options);
+  let out;
+  try {
+    out = processImage(read.bytes, spec, options);
+  } catch (err) {
+    // The header was within Limits::workers() but the work went over the heap cap.
+    if (err?.reason !== ENGINE_BUDGET) throw err;
+    return streamed(new Response(read.bytes, source.response), request.method, { "x-ossimg-fallback": ENGINE_BUDGET });
+  }
   const body = out.bytes ?? new TextEncoder().encode(out.json);
   const headers = new Headers({
     "content-type": out.mime,

@@ -2,19 +2,28 @@
 // the entry points hand in the wasm-bindgen glue, so this file also loads in pages that
 // only use the Web Worker client.
 
-/** An OSS image-processing error: `code` ("InvalidArgument"...), HTTP `status`, `ec` or null. */
+/** The `reason` of an error from a call over the engine memory budget (Limits::workers()). */
+export const ENGINE_BUDGET = "engine-budget";
+
+/**
+ * An OSS image-processing error: `code` ("InvalidArgument"...), HTTP `status`, `ec` or null;
+ * `reason` is "engine-budget" when the call went over the engine memory budget.
+ */
 export class OssImageError extends Error {
-  constructor(message, { code = "InternalError", status = 500, ec = null, cause } = {}) {
+  constructor(message, { code = "InternalError", status = 500, ec = null, reason, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "OssImageError";
     this.code = code;
     this.status = status;
     this.ec = ec;
+    if (reason !== undefined) this.reason = reason;
   }
 
   /** A plain object that survives structured clone (postMessage) and JSON. */
   toJSON() {
-    return { name: this.name, code: this.code, status: this.status, ec: this.ec, message: this.message };
+    const json = { name: this.name, code: this.code, status: this.status, ec: this.ec, message: this.message };
+    if (this.reason !== undefined) json.reason = this.reason;
+    return json;
   }
 
   /** Rebuilds an error from `toJSON()` output (or the raw error thrown by the wasm). */
@@ -24,8 +33,14 @@ export class OssImageError extends Error {
       code: typeof data?.code === "string" ? data.code : "InternalError",
       status: typeof data?.status === "number" ? data.status : 500,
       ec: typeof data?.ec === "string" ? data.ec : null,
+      reason: typeof data?.reason === "string" ? data.reason : undefined,
     });
   }
+}
+
+/** What `process` throws over the engine memory budget (src/wasm.rs builds the same). */
+function overBudget(cause) {
+  return new OssImageError("Processing this image goes over the engine memory budget.", { code: "ImageTooLarge", status: 400, reason: ENGINE_BUDGET, cause });
 }
 
 const toString = Object.prototype.toString;
@@ -79,7 +94,9 @@ function withFonts(options, defaults) {
  * OssImageError instance); option type errors stay TypeError / RangeError; anything else
  * is a trap or a bug in the glue. A trap (WebAssembly.RuntimeError: unreachable, out of
  * memory; RangeError: stack overflow) leaves the instance in an unknown state, so it
- * becomes an InternalError (500) and the next call runs on a fresh instance.
+ * becomes an InternalError (500) and the next call runs on a fresh instance; a trap from
+ * an allocation the engine budget refused becomes the same ImageTooLarge error (reason
+ * "engine-budget") that the core throws when it fails without trapping.
  */
 export function createApi(ready, { defaultFonts } = {}) {
   function call(fn) {
@@ -91,7 +108,10 @@ export function createApi(ready, { defaultFonts } = {}) {
       if (err?.name === "OssImageError") throw OssImageError.from(err);
       // Bad options, reported by the core with an "ossimg:" prefix.
       if ((err instanceof TypeError || err instanceof RangeError) && String(err.message).startsWith("ossimg:")) throw err;
+      // Asked before the swap: the flag lives in the trapped instance's memory.
+      const overBudgetTrap = budgetExceeded(raw);
       replaceInstance(raw);
+      if (overBudgetTrap) throw overBudget(err);
       throw new OssImageError(`Internal error: ${err?.message ?? err}`, { code: "InternalError", status: 500, cause: err });
     }
   }
@@ -139,6 +159,15 @@ export function createApi(ready, { defaultFonts } = {}) {
     },
   };
   return api;
+}
+
+/** Whether the trapped call had an allocation refused by the engine memory budget. */
+function budgetExceeded(raw) {
+  try {
+    return raw.__ossimgBudgetExceeded() === true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -25,7 +25,10 @@ export interface Options {
   objects?: Record<string, Input> | Map<string, Input>;
   /** Font files by OSS font name (see `parse(spec).fonts`). */
   fonts?: Record<string, Input> | Map<string, Input>;
-  /** `"oss"` (default): the documented OSS limits; `"workers"`: fits a 128 MB isolate. */
+  /**
+   * `"oss"` (default): the documented OSS limits; `"workers"`: fits a 128 MB isolate (the
+   * wasm heap is capped; a call over it throws ImageTooLarge with `reason: "engine-budget"`).
+   */
   limits?: "oss" | "workers";
   /** Reject unknown parameter keys (default true). */
   strict?: boolean;
@@ -91,14 +94,16 @@ export interface ParseResult {
 }
 
 export class OssImageError extends Error {
-  constructor(message: string, init?: { code?: OssErrorCode; status?: number; ec?: string | null; cause?: unknown });
+  constructor(message: string, init?: { code?: OssErrorCode; status?: number; ec?: string | null; reason?: string; cause?: unknown });
   name: "OssImageError";
   code: OssErrorCode;
   /** HTTP status OSS answers with (400, 404, 500). */
   status: number;
   /** OSS diagnostic number, e.g. "0040-00000312", or null. */
   ec: string | null;
-  toJSON(): { name: "OssImageError"; code: OssErrorCode; status: number; ec: string | null; message: string };
+  /** `"engine-budget"`: the call (`limits: "workers"`) went over the engine memory budget (ImageTooLarge, 400). */
+  reason?: string;
+  toJSON(): { name: "OssImageError"; code: OssErrorCode; status: number; ec: string | null; reason?: string; message: string };
   static from(data: unknown): OssImageError;
 }
 

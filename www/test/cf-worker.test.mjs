@@ -43,6 +43,7 @@ const hopper = fixture("hopper.jpg"); // 128x128 JPEG
 const logo = fixture("pngsuite_basn6a08.png"); // 32x32 RGBA
 const big = Buffer.concat([hopper, Buffer.alloc(21 * 1024 * 1024 - hopper.length, 7)]); // > 20 MB
 const overBudget = greyPng(4200, 4200); // 17.6 M px: within OSS, over Limits::workers()
+const fullWorkers = greyPng(4096, 3000); // 12,288,000 px: within Limits::workers() by its header
 const OBJECTS = {
   "photos/hopper.jpg": { body: hopper, type: "image/jpeg" },
   "photos/kodim23.png": { body: fixture("kodim23.png"), type: "image/png" },
@@ -51,6 +52,7 @@ const OBJECTS = {
   "dir with space/hop per.jpg": { body: hopper, type: "image/jpeg" },
   "big/21mb.jpg": { body: big, type: "image/jpeg" },
   "budget/4200.png": { body: overBudget, type: "image/png" },
+  "budget/4096x3000.png": { body: fullWorkers, type: "image/png" },
   "text/not-an-image.txt": { body: Buffer.from("hello"), type: "text/plain" },
 };
 const bombPath = join(corpusDir, "limits/made_png_20000x20000_bomb.png");
@@ -279,6 +281,23 @@ function sharedSuite(name, start) {
       assert.equal(r.status, 200);
       assert.equal(r.header("x-ossimg-fallback"), "engine-budget");
       assert.ok(Buffer.from(r.body).equals(overBudget));
+    });
+
+    test("work over the engine memory budget falls back with engine-budget; the next request succeeds", async () => {
+      // format,bmp traps on a refused allocation; blur fails through try_reserve.
+      for (const spec of ["image/format,bmp", "image/blur,r_50,s_50"]) {
+        const r = await get(mf, `/budget/4096x3000.png?x-oss-process=${spec}`);
+        assert.equal(r.status, 200, `${spec}: ${new TextDecoder().decode(r.body).slice(0, 300)}`);
+        assert.equal(r.header("x-ossimg-fallback"), "engine-budget", spec);
+        assert.equal(r.header("content-type"), "image/png");
+        assert.equal(Number(r.header("content-length")), fullWorkers.length);
+        assert.ok(Buffer.from(r.body).equals(fullWorkers), spec);
+        const next = await get(mf, "/photos/hopper.jpg?x-oss-process=image/resize,w_24");
+        assert.deepEqual([next.status, probe(next.body).width], [200, 24]);
+      }
+      // Within the budget the same source is processed.
+      const small = await get(mf, "/budget/4096x3000.png?x-oss-process=image/resize,w_100");
+      assert.deepEqual([small.status, small.header("x-ossimg-fallback"), probe(small.body).width], [200, null, 100]);
     });
 
     test("a corpus bomb over the OSS pixel limit falls back with oss-limit", { skip: !OBJECTS["bombs/20000.png"] && "corpus absent" }, async () => {

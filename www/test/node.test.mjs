@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { crc32, deflateSync } from "node:zlib";
 import init, { checkSource, OssImageError, parse, probe, process, splitStyleDelimiter, version, __trap } from "ossimg";
 
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url));
@@ -165,6 +166,79 @@ test("a trap becomes InternalError (500) and the next call runs on a fresh insta
   assertOssError(() => __trap(), { code: "InternalError", status: 500 });
   assertOssError(() => __trap(), { code: "InternalError", status: 500 });
   assert.equal(probe(hopper).width, 128);
+});
+
+/** A valid grey PNG of w×h (zeros compress to 12 KB): small to send, big to process. */
+function greyPng(w, h) {
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, "latin1");
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth; colour type 0: grey
+  return Buffer.concat([Buffer.from(PNG), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.alloc((w + 1) * h))), chunk("IEND", Buffer.alloc(0))]);
+}
+
+// 12,288,000 px: the largest source Limits::workers() accepts from its header.
+const fullWorkersPng = greyPng(4096, 3000);
+// Over the 96 MiB heap cap with "workers" (measured without it: format,bmp 208 MiB, blur 103).
+// format,bmp refuses inside an infallible allocation (a trap); blur inside try_reserve (an error).
+const OVER_BUDGET_SPECS = ["image/format,bmp", "image/blur,r_50,s_50"];
+
+test('"workers" limits: a call over the engine memory budget is ImageTooLarge with reason engine-budget', () => {
+  checkSource(fullWorkersPng, { limits: "workers" }); // the header alone is within the limits
+  for (const spec of OVER_BUDGET_SPECS) {
+    assert.throws(
+      () => process(fullWorkersPng, spec, { limits: "workers" }),
+      (err) => {
+        assert.ok(err instanceof OssImageError, `${spec}: ${err}`);
+        assert.deepEqual([err.code, err.status, err.ec, err.reason], ["ImageTooLarge", 400, null, "engine-budget"], spec);
+        assert.match(err.message, /engine memory budget/);
+        assert.equal(OssImageError.from(JSON.parse(JSON.stringify(err))).reason, "engine-budget", "survives postMessage / JSON");
+        return true;
+      },
+    );
+    // The same instance (or its replacement after the trap) serves the next call.
+    assert.equal(process(hopper, "image/resize,w_20", { limits: "workers" }).width, 20);
+  }
+  // The budget is the cause, not the image: without it the same call succeeds.
+  const out = process(fullWorkersPng, "image/format,bmp");
+  assert.deepEqual([out.format, out.width, out.height], ["bmp", 4096, 3000]);
+  // A trap that no refused allocation caused stays an InternalError without a reason.
+  assert.throws(() => __trap(), (err) => err.code === "InternalError" && err.reason === undefined);
+});
+
+test('"workers" limits: wasm memory stays within the 96 MiB heap cap plus the static data and stack', async () => {
+  const MB = 1024 * 1024;
+  const pkgFile = (name) => new URL(`../node_modules/ossimg/${name}`, import.meta.url);
+  const wasmBytes = readFileSync(pkgFile("ossimg_bg.wasm"));
+  for (const [i, spec] of OVER_BUDGET_SPECS.entries()) {
+    // A fresh raw instance (no wrapper) per spec: its memory only ever grows, so its size
+    // after the call is the call's peak.
+    const glue = await import(`${pkgFile("ossimg.js").href}?budget=${i}`);
+    const { memory } = glue.initSync({ module: wasmBytes });
+    const before = memory.buffer.byteLength; // static data and the shadow stack
+    let thrown;
+    try {
+      glue.process(fullWorkersPng, spec, { limits: "workers" });
+    } catch (err) {
+      thrown = err;
+    }
+    const trapped = thrown instanceof WebAssembly.RuntimeError;
+    assert.ok(trapped || thrown?.reason === "engine-budget", `${spec}: ${thrown}`);
+    // After a trap the flag is still set for the wrapper to read; after an error it was cleared.
+    assert.equal(glue.__ossimgBudgetExceeded(), trapped, spec);
+    const peak = memory.buffer.byteLength;
+    console.log(`workers ${spec}: ${trapped ? "trap" : "error"}, wasm memory ${(before / MB).toFixed(1)} → ${(peak / MB).toFixed(1)} MiB`);
+    // The heap may grow the memory by 96 MiB beyond the static data and stack, no more.
+    assert.ok(peak <= 96 * MB + before, `${spec}: ${peak} bytes`);
+  }
 });
 
 test("checkSource: the limits a host uses to choose fallback over processing", () => {

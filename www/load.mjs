@@ -1,26 +1,35 @@
 // Load run against the Cloudflare Worker in local workerd (issue 7): the example bucket as
-// the loopback origin, `wrangler dev` on 127.0.0.1, a warm-up, then N requests at concurrency
-// C over a fixed mix of specs and sources (images, info JSON, styles, watermarks, passthrough,
+// the loopback origin, the Worker on 127.0.0.1, a warm-up, then N requests at concurrency C
+// over a fixed mix of specs and sources (images, info JSON, styles, watermarks, passthrough,
 // a missing key, an invalid spec). Every response is checked (status, OSS error code, type,
 // Content-Length = body, magic number, probed format and size; every 10th image fully
 // decoded); prints requests/s, p50/p99 latency and the VmRSS of the workerd process that runs
-// the Worker (and of wrangler's dev proxy workerd, reported only) before and after warm-up
-// and at the end.
+// the Worker before and after warm-up and at the end.
 //
-//   node www/load.mjs [--requests 10000] [--concurrency 16] [--warmup 500] [--cache]
+// By default the Worker is the `wrangler deploy` bundle run by Miniflare in one workerd with
+// wrangler.toml's vars and no inspector. `--wrangler` runs it under `wrangler dev --local`
+// instead, whose inspector proxy buffers every message while no DevTools is attached (its
+// proxy workerd grows until it dies after a few thousand requests; reported, not checked).
+//
+//   node www/load.mjs [--requests 10000] [--concurrency 16] [--warmup 500] [--cache] [--wrangler]
 //   node www/load.mjs --only resize   only the cases whose name holds "resize"
 //   node www/load.mjs --smoke         200 requests at 4 after 50, no RSS limit (scripts/test.sh)
 //
 // Exits 1 on any failed check, any 5xx, a workerd process ending or restarting, the Worker's
 // RSS growing after warm-up by more than --max-rss-growth % (default 10; not in --smoke), or
 // the whole run taking over --max-seconds. The Worker's Cache API is off unless --cache, so
-// every request is processed. wrangler restarts workerd when pkg/ changes: run under
-// `flock /tmp/ossimg-pkg.lock` while others rebuild it. Everything listens on 127.0.0.1 and
-// the child processes are stopped on exit, on errors and on Ctrl-C.
-import { readFileSync, readdirSync } from "node:fs";
+// every request is processed. The bundle is built from pkg/ at start, and wrangler dev
+// restarts workerd when pkg/ changes: run under `flock /tmp/ossimg-pkg.lock` while others
+// rebuild it. Everything listens on 127.0.0.1 and the child processes are stopped on exit,
+// on errors and on Ctrl-C.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { Miniflare } from "miniflare";
 import { probe, process as processImage } from "ossimg";
 import { freePort, requirePkg, serveBucket, startWorker, waitForWorker } from "./serve.mjs";
+import { bundleOptions, bundleWorker, wranglerConfig } from "./worker-bundle.mjs";
 
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Every n-th image response is decoded in full (decoding all would starve workerd of CPU). */
@@ -36,6 +45,7 @@ const { values: args } = parseArgs({
     cache: { type: "boolean", default: false },
     only: { type: "string" },
     smoke: { type: "boolean", default: false },
+    wrangler: { type: "boolean", default: false },
   },
 });
 const smoke = args.smoke;
@@ -102,6 +112,8 @@ const MAGIC = {
 };
 
 let imagesChecked = 0;
+/** Responses received so far (warm-up and run): the sampler files RSS under it. */
+let answered = 0;
 
 /** What is wrong with the response to `c` (null: nothing). */
 function problem(c, status, headers, body) {
@@ -137,12 +149,13 @@ function problem(c, status, headers, body) {
 }
 
 /**
- * The workerd processes under wrangler (found through /proc ppid links), VmRSS in kB:
- * `proxy` is wrangler's dev proxy (the process listening on the Worker's public port),
- * `worker` the one that runs the Worker; `pids`, the Worker's, change when wrangler restarts
- * it (it reloads when pkg/ or www/cf-worker changes) or it dies.
+ * The workerd processes under `rootPid` (found through /proc ppid links), VmRSS in kB:
+ * `proxy` is wrangler dev's proxy (the process listening on the Worker's public port
+ * `proxyPort`; null under Miniflare, which runs one workerd), `worker` the one that runs the
+ * Worker; `pids`, the Worker's, change when wrangler restarts it (it reloads when pkg/ or
+ * www/cf-worker changes) or it dies.
  */
-function workerd(wranglerPid, publicPort) {
+function workerd(rootPid, proxyPort) {
   const parentOf = new Map();
   const nameOf = new Map();
   for (const entry of readdirSync("/proc")) {
@@ -158,7 +171,7 @@ function workerd(wranglerPid, publicPort) {
     }
   }
   const under = (p) => {
-    for (let at = parentOf.get(p); at !== undefined; at = parentOf.get(at)) if (at === String(wranglerPid)) return true;
+    for (let at = parentOf.get(p); at !== undefined; at = parentOf.get(at)) if (at === String(rootPid)) return true;
     return false;
   };
   const found = { worker: 0, proxy: 0, workerPids: [] };
@@ -166,7 +179,7 @@ function workerd(wranglerPid, publicPort) {
     if (name !== "workerd" || !under(p)) continue;
     try {
       const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "latin1"))?.[1] ?? 0);
-      const isProxy = readFileSync(`/proc/${p}/cmdline`, "latin1").includes(`=127.0.0.1:${publicPort}\0`);
+      const isProxy = proxyPort !== null && readFileSync(`/proc/${p}/cmdline`, "latin1").includes(`=127.0.0.1:${proxyPort}\0`);
       found[isProxy ? "proxy" : "worker"] += rss;
       if (!isProxy) found.workerPids.push(p);
     } catch {
@@ -178,6 +191,15 @@ function workerd(wranglerPid, publicPort) {
 }
 
 const mb = (kb) => `${(kb / 1024).toFixed(1)} MB`;
+
+/** RSS at each tenth of the run: the first sample once that many responses came back. */
+function deciles(timeline, total, atEnd) {
+  return Array.from({ length: 10 }, (_, i) => {
+    const mark = Math.round(((i + 1) * total) / 10);
+    const kb = timeline.find(([n]) => n >= mark)?.[1] ?? atEnd;
+    return `${mark}: ${(kb / 1024).toFixed(0)}`;
+  }).join(", ") + " MB";
+}
 
 /** Sends `count` requests at `parallel` over the mix; per-case failures, latencies (ms), 5xx count. */
 async function run(workerUrl, count, parallel, signal) {
@@ -199,6 +221,7 @@ async function run(workerUrl, count, parallel, signal) {
         const res = await fetch(`${workerUrl}/${c.path}`, { signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) });
         const body = Buffer.from(await res.arrayBuffer());
         latencies.push(performance.now() - started);
+        answered += 1;
         if (res.status >= 500) serverErrors += 1;
         const wrong = problem(c, res.status, res.headers, body);
         if (wrong) fail(c, wrong);
@@ -218,29 +241,82 @@ const origin = await serveBucket(0);
 const workerPort = await freePort();
 const workerUrl = `http://127.0.0.1:${workerPort}`;
 const vars = { ORIGIN_URL: `${origin.url}/`, ...(args.cache ? {} : { CACHE: "off" }) };
-const wrangler = startWorker(workerPort, vars, "warn");
 const runAbort = new AbortController();
 let stopping = false;
+let worker; // { rootPid, proxyPort, stop(), kill() }
+
+/** `wrangler dev --local` in its own process group; workerd ends with the group. */
+function startWranglerDev() {
+  const wrangler = startWorker(workerPort, vars, "warn");
+  wrangler.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`load: wrangler exited (${code})`);
+      stop(1);
+    }
+  });
+  const signal = (name) => {
+    try {
+      process.kill(-wrangler.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  return { rootPid: wrangler.pid, proxyPort: workerPort, stop: () => signal("SIGTERM"), kill: () => signal("SIGKILL") };
+}
+
+/** The wrangler bundle in Miniflare's workerd (a child of this process), wrangler.toml's vars. */
+async function startMiniflare() {
+  const out = mkdtempSync(join(tmpdir(), "ossimg-load-"));
+  const removeBundle = () => rmSync(out, { recursive: true, force: true });
+  let mf;
+  try {
+    bundleWorker(out);
+    mf = new Miniflare({ ...bundleOptions(out), bindings: { ...wranglerConfig().vars, ...vars }, host: "127.0.0.1", port: workerPort });
+    await mf.ready;
+  } catch (err) {
+    removeBundle();
+    throw err;
+  }
+  const killWorkerd = () => {
+    for (const p of workerdPids()) {
+      try {
+        process.kill(Number(p), "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  };
+  return {
+    rootPid: process.pid,
+    proxyPort: null,
+    stop: () => mf.dispose().catch(killWorkerd).finally(removeBundle),
+    kill: () => {
+      killWorkerd();
+      removeBundle();
+    },
+  };
+}
+
+/** The pids of the workerd processes that run the Worker now ([] if none). */
+function workerdPids() {
+  try {
+    return workerd(worker.rootPid, worker.proxyPort).workerPids;
+  } catch {
+    return [];
+  }
+}
 
 function stop(code) {
   if (stopping) return;
   stopping = true;
   process.exitCode = code;
   runAbort.abort(new Error("stopping"));
-  try {
-    process.kill(-wrangler.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
+  worker?.stop();
   origin.server.close();
   origin.server.closeAllConnections();
-  // workerd normally ends with wrangler; make sure before exiting.
+  // workerd normally ends with wrangler or Miniflare's dispose; make sure before exiting.
   setTimeout(() => {
-    try {
-      process.kill(-wrangler.pid, "SIGKILL");
-    } catch {
-      // gone
-    }
+    worker?.kill();
     process.exit(code);
   }, 1500).unref();
 }
@@ -250,12 +326,6 @@ process.on("uncaughtException", (err) => {
   console.error("load:", err);
   stop(1);
 });
-wrangler.on("exit", (code) => {
-  if (!stopping) {
-    console.error(`load: wrangler exited (${code})`);
-    stop(1);
-  }
-});
 const runTimer = setTimeout(() => {
   console.error(`load: the run took over ${maxSeconds} s: stopped`);
   stop(1);
@@ -263,16 +333,21 @@ const runTimer = setTimeout(() => {
 runTimer.unref();
 
 try {
+  worker = args.wrangler ? startWranglerDev() : await startMiniflare();
+  if (stopping) worker.stop(); // stopped while it started
   if (!(await waitForWorker(workerUrl, () => stopping))) throw new Error(`the Worker did not answer at ${workerUrl}`);
-  const sample = () => workerd(wrangler.pid, workerPort);
+  const sample = () => workerd(worker.rootPid, worker.proxyPort);
   const atStart = sample();
   const warm = await run(workerUrl, warmup, concurrency, runAbort.signal);
   const afterWarmup = sample();
   const peak = { ...afterWarmup };
   const pidSets = new Set([atStart.pids, afterWarmup.pids]);
+  const answeredInWarmup = answered;
+  const timeline = []; // [responses in the run, Worker RSS kB], once a second
   const sampler = setInterval(() => {
     try {
       const now = sample();
+      timeline.push([answered - answeredInWarmup, now.worker]);
       peak.worker = Math.max(peak.worker, now.worker);
       peak.proxy = Math.max(peak.proxy, now.proxy);
       pidSets.add(now.pids);
@@ -296,9 +371,10 @@ try {
   const serverErrors = warm.serverErrors + main.serverErrors;
   console.log(
     [
-      `load: ${requests} requests at concurrency ${concurrency} after ${warmup} warm-up, ${mix.length} kinds of request, Cache API ${args.cache ? "on" : "off"}`,
+      `load: ${requests} requests at concurrency ${concurrency} after ${warmup} warm-up, ${mix.length} kinds of request, Cache API ${args.cache ? "on" : "off"}, ${args.wrangler ? "wrangler dev" : "Miniflare"}`,
       `  ${(requests / seconds).toFixed(1)} requests/s over ${seconds.toFixed(1)} s; latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`,
       rssLine("worker", "Worker's workerd"),
+      `  Worker's workerd RSS by responses in the run: ${deciles(timeline, requests, atEnd.worker)}`,
       ...(atStart.proxy > 0 ? [rssLine("proxy", "wrangler dev proxy workerd (not checked)")] : []),
       `  5xx: ${serverErrors}; failed checks: ${failed.reduce((n, [, f]) => n + f.count, 0)}; images probed ${imagesChecked}, decoded in full ${Math.floor(imagesChecked / FULL_DECODE_EVERY)}`,
       ...failed.map(([name, f]) => `  FAIL ${name}: ${f.count}x, first: ${f.first}`),

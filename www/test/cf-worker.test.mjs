@@ -4,40 +4,21 @@
 // stands for "another host": it must never see a request.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crc32, deflateSync } from "node:zlib";
+import { greyPng } from "../test-images.mjs";
 import { Miniflare } from "miniflare";
 import { probe, process as processImage } from "ossimg";
+import { bundleOptions, bundleWorker } from "../worker-bundle.mjs";
 
-const www = fileURLToPath(new URL("..", import.meta.url));
 const pkgDir = dirname(fileURLToPath(import.meta.resolve("ossimg/package.json")));
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url));
 const corpusDir = process.env.OSSIMG_CORPUS ?? fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
 const b64 = (s) => Buffer.from(s).toString("base64url");
 
-/** A valid grey PNG of w×h (zeros compress to almost nothing): a legal "bomb". */
-function greyPng(w, h) {
-  const chunk = (type, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, "latin1");
-    data.copy(out, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc((w + 1) * h); // filter byte 0 + zero pixels per row
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-}
 
 const hopper = fixture("hopper.jpg"); // 128x128 JPEG
 const logo = fixture("pngsuite_basn6a08.png"); // 32x32 RGBA
@@ -413,29 +394,12 @@ describe("config", () => {
 test("wrangler bundles www/cf-worker and the bundle serves requests", { timeout: 180_000 }, async () => {
   const out = mkdtempSync(join(tmpdir(), "ossimg-wrangler-"));
   try {
-    const wrangler = join(www, "node_modules/wrangler/bin/wrangler.js");
-    const log = execFileSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", out], {
-      cwd: join(www, "cf-worker"),
-      encoding: "utf8",
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
-      timeout: 120_000,
-    });
+    const log = bundleWorker(out);
     const upload = log.match(/Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/);
     assert.ok(upload, log);
     console.log(`wrangler bundle: ${upload[0]}`);
-    const files = readdirSync(out);
-    const wasm = files.find((f) => f.endsWith(".wasm"));
-    assert.ok(files.includes("index.js") && wasm, files.join(", "));
     const mf = new Miniflare({
-      scriptPath: join(out, "index.js"),
-      modules: true,
-      modulesRoot: out,
-      modulesRules: [
-        { type: "ESModule", include: ["**/*.js"] },
-        { type: "CompiledWasm", include: ["**/*.wasm"] },
-      ],
-      compatibilityDate: "2026-04-01",
-      cf: false,
+      ...bundleOptions(out),
       bindings: { ORIGIN_URL: originUrl, STYLES },
     });
     try {

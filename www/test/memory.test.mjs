@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { process as packageProcess } from "ossimg";
+import { png } from "../test-images.mjs";
 
 const pkgFile = (name) => new URL(`../node_modules/ossimg/${name}`, import.meta.url);
 const wasmBytes = readFileSync(pkgFile("ossimg_bg.wasm"));
@@ -35,36 +36,13 @@ function tryProcess(glue, input, spec, options) {
 
 // --- Hostile headers (the same shapes as tests/limits.rs) -------------------------------
 
-function crc32(bytes) {
-  let crc = ~0;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return ~crc >>> 0;
-}
-
-function pngChunk(type, data) {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, "latin1");
-  Buffer.from(data).copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
 /** A PNG declaring `w×h` RGBA pixels with one tiny IDAT. */
 function pngHeader(w, h) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk("IHDR", ihdr),
-    pngChunk("IDAT", [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]),
-    pngChunk("IEND", []),
-  ]);
+  return png(ihdr, [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
 }
 
 /** A baseline JPEG header declaring `w×h`. */

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { crc32, deflateSync } from "node:zlib";
+import { greyPng } from "../test-images.mjs";
 import init, { checkSource, OssImageError, parse, probe, process, splitStyleDelimiter, version, __trap } from "ossimg";
 
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url));
@@ -168,22 +168,6 @@ test("a trap becomes InternalError (500) and the next call runs on a fresh insta
   assert.equal(probe(hopper).width, 128);
 });
 
-/** A valid grey PNG of w×h (zeros compress to 12 KB): small to send, big to process. */
-function greyPng(w, h) {
-  const chunk = (type, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, "latin1");
-    data.copy(out, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth; colour type 0: grey
-  return Buffer.concat([Buffer.from(PNG), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.alloc((w + 1) * h))), chunk("IEND", Buffer.alloc(0))]);
-}
 
 // 12,288,000 px: the largest source Limits::workers() accepts from its header.
 const fullWorkersPng = greyPng(4096, 3000);

@@ -1,0 +1,41 @@
+// www/cf-worker as `wrangler deploy` bundles it, run in workerd through Miniflare: no
+// `wrangler dev`, so no inspector proxy buffering messages. Shared by www/load.mjs and
+// test/cf-worker.test.mjs.
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { unstable_readConfig } from "wrangler";
+
+const workerDir = fileURLToPath(new URL("./cf-worker/", import.meta.url));
+const wranglerBin = fileURLToPath(new URL("./node_modules/wrangler/bin/wrangler.js", import.meta.url));
+
+/** wrangler.toml, as wrangler reads it (vars, compatibility date). */
+export const wranglerConfig = () => unstable_readConfig({ config: join(workerDir, "wrangler.toml") });
+
+/** Bundles www/cf-worker into `outDir` (`wrangler deploy --dry-run`); returns wrangler's log. */
+export function bundleWorker(outDir) {
+  return execFileSync(process.execPath, [wranglerBin, "deploy", "--dry-run", "--outdir", outDir], {
+    cwd: workerDir,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
+    timeout: 120_000,
+  });
+}
+
+/** Miniflare options that run the bundle in `outDir`; add bindings, host, port. */
+export function bundleOptions(outDir) {
+  const files = readdirSync(outDir);
+  if (!files.includes("index.js") || !files.some((f) => f.endsWith(".wasm"))) throw new Error(`no index.js and .wasm in the bundle: ${files.join(", ")}`);
+  return {
+    scriptPath: join(outDir, "index.js"),
+    modules: true,
+    modulesRoot: outDir,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: wranglerConfig().compatibility_date,
+    cf: false,
+  };
+}

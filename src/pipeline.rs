@@ -365,19 +365,23 @@ impl FromStr for Pipeline {
 
 /// The canonical spec: actions in order, then `auto-orient`, `format`, `quality`,
 /// `interlace`. Two specs that mean the same print the same string (a cache key).
+/// `average-hue` must stay last, so a chain ending in it prints the settings first.
 impl fmt::Display for Pipeline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("image")?;
-        for action in &self.actions {
-            write!(f, "/{action}")?;
-        }
-        let mut settings = self.settings().peekable();
-        if self.actions.is_empty() && settings.peek().is_none() {
+        if self.actions.is_empty() && self.settings().next().is_none() {
             // A chain that only re-encodes (`image/interlace,0`) still needs one action.
             return f.write_str("/interlace,0");
         }
-        for setting in settings {
-            write!(f, "/{setting}")?;
+        let settings_first = matches!(self.actions.last(), Some(ops::Action::AverageHue(_)));
+        if settings_first {
+            self.settings().try_for_each(|s| write!(f, "/{s}"))?;
+        }
+        for action in &self.actions {
+            write!(f, "/{action}")?;
+        }
+        if !settings_first {
+            self.settings().try_for_each(|s| write!(f, "/{s}"))?;
         }
         Ok(())
     }

@@ -119,6 +119,18 @@ fn chain_rules() {
         err("image/average-hue/resize,w_1").code(),
         "InvalidArgument"
     );
+    // Settings may precede average-hue but not follow it; the canonical form keeps that.
+    let hue = "image/format,webp/crop,w_9,h_9/average-hue";
+    let canonical = hue.parse::<Pipeline>().unwrap().to_string();
+    assert_eq!(canonical, "image/format,webp/crop,w_9,h_9/average-hue");
+    assert_eq!(
+        canonical.parse::<Pipeline>().unwrap().to_string(),
+        canonical
+    );
+    assert_eq!(
+        err("image/average-hue/format,webp").code(),
+        "InvalidArgument"
+    );
     let mark = "watermark,image_cGFuZGEucG5n";
     assert!(format!("image/{mark}/{mark}/{mark}")
         .parse::<Pipeline>()

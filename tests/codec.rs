@@ -123,3 +123,59 @@ fn garbage_is_a_typed_400() {
         assert_eq!(e.ec(), Some("0040-00000005"));
     }
 }
+
+/// A 1×1 lossless WebP whose first Huffman code (green) has over-subscribed code lengths:
+/// three of length 1, one each of 2..=14 and two of 15 (Kraft sum exactly 2). image-webp
+/// 0.2.4 counted codes in `u16`, accepted it and indexed out of bounds; the vendored patch
+/// (vendor/image-webp/PATCHED.md) rejects it like libwebp.
+fn oversubscribed_vp8l() -> Vec<u8> {
+    let mut bits: Vec<u8> = Vec::new();
+    // VP8L is read least-significant bit first; Huffman codes most-significant bit first.
+    let mut put = |value: u32, n: u32| bits.extend((0..n).map(|i| (value >> i & 1) as u8));
+    put(0x2f, 8); // signature
+    put(0, 14); // width - 1
+    put(0, 14); // height - 1
+    put(0, 4); // no alpha, version 0
+    put(0, 3); // no transform, no colour cache, no meta Huffman image
+    put(0, 1); // green: a normal (not simple) code
+    put(15, 4); // 4 + 15 = 19 code-length code lengths, in the VP8L order
+    for symbol in [
+        17, 18, 0, 1, 2, 3, 4, 5, 16, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+    ] {
+        // Symbols 0..=15 get 4-bit codes (so symbol s is coded as s); 16..=18 are unused.
+        put(if symbol >= 16 { 0 } else { 4 }, 3);
+    }
+    put(0, 1); // code lengths for the whole alphabet
+    let mut lengths = vec![1, 1, 1];
+    lengths.extend(2..=14);
+    lengths.extend([15, 15]);
+    lengths.resize(280, 0);
+    for length in lengths {
+        for i in (0..4).rev() {
+            put(length >> i & 1, 1);
+        }
+    }
+    let mut data = vec![0u8; bits.len().div_ceil(8) + 16];
+    for (i, bit) in bits.iter().enumerate() {
+        data[i / 8] |= bit << (i % 8);
+    }
+    if data.len() % 2 == 1 {
+        data.push(0);
+    }
+    let chunk_len = u32::try_from(data.len()).unwrap();
+    let mut file = b"RIFF".to_vec();
+    file.extend((chunk_len + 12).to_le_bytes());
+    file.extend(b"WEBPVP8L");
+    file.extend(chunk_len.to_le_bytes());
+    file.extend(data);
+    file
+}
+
+#[test]
+fn an_oversubscribed_lossless_huffman_code_is_a_typed_400() {
+    let bytes = oversubscribed_vp8l();
+    let e = read(&bytes, &Limits::oss(), Frames::All).unwrap_err();
+    assert_eq!(e.status(), 400);
+    assert_eq!(e.ec(), Some("0040-00000005"));
+    assert!(e.to_string().contains("Huffman"), "{e}");
+}

@@ -6,6 +6,9 @@ use ossimg::codec::{
 use ossimg::frame::{Frame, Image, LoopCount};
 use ossimg::{ErrorKind, Limits};
 
+#[cfg(feature = "webp-libwebp")]
+mod libwebp_golden;
+
 const ALL: [ImageFormat; 6] = [
     ImageFormat::Jpeg,
     ImageFormat::Png,
@@ -94,6 +97,28 @@ fn jpeg_quality_is_readable_from_our_output() {
         };
         let bytes = encode(&image, &opts, &Limits::oss()).unwrap();
         assert_eq!(estimate_jpeg_quality(&bytes), Some(q));
+    }
+}
+
+/// Pins the lossy WebP bytes that the wasm build (libwebp's SSE2 code on SIMD128) must
+/// also write: tests/web.rs checks the same goldens.
+#[cfg(feature = "webp-libwebp")]
+#[test]
+fn lossy_webp_matches_the_libwebp_goldens() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/libwebp");
+    for case in &libwebp_golden::CASES {
+        let bytes = libwebp_golden::encode(case);
+        if std::env::var_os("OSSIMG_BLESS").is_some() {
+            std::fs::write(dir.join(case.golden_name), &bytes).unwrap();
+            continue;
+        }
+        assert!(
+            bytes == case.golden,
+            "{}: wrote {} B, golden {} B (OSSIMG_BLESS=1 rewrites the goldens)",
+            case.golden_name,
+            bytes.len(),
+            case.golden.len()
+        );
     }
 }
 

@@ -7,6 +7,9 @@
 use ossimg::{ImageFormat, Output};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+#[cfg(feature = "webp-libwebp")]
+mod libwebp_golden;
+
 const HOPPER_JPG: &[u8] = include_bytes!("fixtures/hopper.jpg");
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -18,6 +21,44 @@ fn built_with_simd128() {
         cfg!(target_feature = "simd128"),
         "built without -C target-feature=+simd128 (is RUSTFLAGS set?)"
     );
+}
+
+/// libwebp picks its SSE2 functions through `VP8GetCPUInfo`; on wasm that check exists only
+/// when built as emscripten builds it (`-DEMSCRIPTEN -D__SSE2__`, .cargo/config.toml).
+/// Without it the lossy encoder silently runs its plain C code (W2 1.7x slower).
+#[cfg(feature = "webp-libwebp")]
+#[wasm_bindgen_test]
+fn libwebp_runs_its_sse2_code() {
+    use std::ffi::c_int;
+    unsafe extern "C" {
+        static VP8GetCPUInfo: Option<unsafe extern "C" fn(feature: c_int) -> c_int>;
+    }
+    /// `kSSE2` of libwebp's `CPUFeature` (src/dsp/cpu.h).
+    const SSE2: c_int = 0;
+    // SAFETY: libwebp initialises the pointer statically and never changes it.
+    let cpu_info = unsafe { VP8GetCPUInfo }.expect("libwebp built without a CPU check");
+    // SAFETY: the check takes any CPUFeature value and only returns 0 or 1.
+    assert_eq!(
+        unsafe { cpu_info(SSE2) },
+        1,
+        "libwebp does not use its SSE2 code"
+    );
+}
+
+/// libwebp's SSE2 code on SIMD128 writes the same bytes as the native build.
+#[cfg(feature = "webp-libwebp")]
+#[wasm_bindgen_test]
+fn lossy_webp_matches_the_native_goldens() {
+    for case in &libwebp_golden::CASES {
+        let bytes = libwebp_golden::encode(case);
+        assert!(
+            bytes == case.golden,
+            "{}: wrote {} B, golden {} B",
+            case.golden_name,
+            bytes.len(),
+            case.golden.len()
+        );
+    }
 }
 
 #[wasm_bindgen_test]

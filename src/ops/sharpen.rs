@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::blur::{convolve, gaussian_kernel, to_u8};
+use super::blur::{convolve, to_u8, Finish, Kernel, LEVEL};
 use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
 use crate::frame::Frame;
@@ -44,21 +44,28 @@ impl Op for Sharpen {
 
 impl Sharpen {
     /// The Gaussian of sigma `value/100`, cut at `ceil(3·sigma)`.
-    fn kernel(self) -> Vec<f32> {
+    fn kernel(self) -> Kernel {
         let radius = (3 * u32::from(self.value)).div_ceil(100);
-        gaussian_kernel(radius, f64::from(self.value) / 100.0)
+        Kernel::gaussian(radius, f64::from(self.value) / 100.0)
     }
 }
 
-fn sharpen(frame: &Frame, kernel: &[f32]) -> Result<Frame> {
-    convolve(frame, kernel, |src, blurred| {
+fn sharpen(frame: &Frame, kernel: &Kernel) -> Result<Frame> {
+    convolve(frame, kernel, &UnsharpMask)
+}
+
+/// `in + (in − blur)` on R, G, B; alpha kept.
+struct UnsharpMask;
+
+impl Finish for UnsharpMask {
+    fn pixel(&self, src: [u8; 4], blurred: [i32; 4]) -> [u8; 4] {
         // Under a fully transparent neighbourhood there is no colour to sharpen.
-        if blurred[3] <= 0.0 {
+        if blurred[3] <= 0 {
             return src;
         }
-        let c = |i: usize| to_u8(2.0 * f32::from(src[i]) - blurred[i]);
+        let c = |i: usize| to_u8(2 * LEVEL * i32::from(src[i]) - blurred[i]);
         [c(0), c(1), c(2), src[3]]
-    })
+    }
 }
 
 #[cfg(test)]
@@ -109,11 +116,16 @@ mod tests {
     fn kernel_follows_the_value() {
         // sharpen.md §2: sigma = v/100, radius = ceil(3·sigma).
         for (value, radius) in [(50, 2), (100, 3), (101, 4), (399, 12)] {
-            let k = Sharpen { value }.kernel();
+            let k = Sharpen { value }.kernel().taps();
             assert_eq!(k.len(), 2 * radius + 1, "{value}");
             let sigma = f64::from(value) / 100.0;
             let edge = (-((radius * radius) as f64) / (2.0 * sigma * sigma)).exp();
-            assert!((f64::from(k[0] / k[radius]) - edge).abs() < 1e-6, "{value}");
+            // Q15 weights: the outer tap is within one unit, the centre within radius + 1.
+            let unit = 1.0 / 32768.0;
+            assert!(
+                (k[0] - edge * k[radius]).abs() < (radius + 2) as f64 * unit,
+                "{value}"
+            );
         }
     }
 

@@ -4,6 +4,7 @@
 //! sweep reads `../shared/corpus` (or `OSSIMG_CORPUS`) and says when it is absent.
 
 mod common;
+mod simd_parity;
 
 use std::io::Cursor;
 
@@ -542,4 +543,10 @@ fn info_on_the_corpus_photos() {
     }
     eprintln!("info corpus sweep: {checked} files, {gps} with GPS");
     assert!(checked >= 40 && gps >= 5, "{checked} files, {gps} with GPS");
+}
+
+/// The pixels that tests/web.rs expects from the wasm SIMD128 blur and sharpen.
+#[test]
+fn blur_and_sharpen_pin_the_pixels_wasm_must_match() {
+    simd_parity::assert_every_case();
 }

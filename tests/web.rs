@@ -9,6 +9,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 #[cfg(feature = "webp-libwebp")]
 mod libwebp_golden;
+mod simd_parity;
 
 const HOPPER_JPG: &[u8] = include_bytes!("fixtures/hopper.jpg");
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -59,6 +60,12 @@ fn lossy_webp_matches_the_native_goldens() {
             case.golden.len()
         );
     }
+}
+
+/// The SIMD128 blur and sharpen give the native build's pixels (tests/pixel_actions.rs).
+#[wasm_bindgen_test]
+fn blur_and_sharpen_match_the_native_pixels() {
+    simd_parity::assert_every_case();
 }
 
 #[wasm_bindgen_test]

@@ -30,6 +30,12 @@ const raw = async (bytes, channels = 3) => {
   return { data, width: info.width, height: info.height, channels };
 };
 
+/** The reference for a peer that encodes other pixels than the workload's: those pixels. */
+const identity = async (image, channels) => {
+  const { data, width, height } = await raw(image, channels);
+  return identityReference(data, width, height, channels);
+};
+
 /** Workloads: input, output geometry and the float reference the output is scored against. */
 async function workloads() {
   if (args.smoke) {
@@ -93,7 +99,9 @@ async function main() {
         row.firstCpu = first.cpu;
         row.outBytes = first.out.length;
         if (args.smoke) Object.defineProperty(row, "output", { value: first.out, enumerable: false });
-        row.psnrY = w.id === "W5d" ? null : await score(first.out, ref, w.channels);
+        const encoderInput = peer.encoderInput?.[w.id];
+        const rowRef = encoderInput ? await identity(encoderInput(w), w.channels) : ref;
+        row.psnrY = w.id === "W5d" ? null : await score(first.out, rowRef, w.channels);
         for (let i = 1; i < warmup; i++) await op(ctx);
         active.push({ peer, op, ctx, row });
       } catch (e) {

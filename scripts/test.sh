@@ -48,7 +48,7 @@ step "node:test (www/test: Node package API, workerd, Cloudflare Worker, Chromiu
 step "Local stack: wrangler dev + demo page answer, then stop (node www/serve.mjs --check)"
 timeout 300 node www/serve.mjs --check
 
-step "Worker load smoke: 200 checked requests at concurrency 4, workerd via Miniflare (node www/load.mjs --smoke)"
+step "Worker load smoke: 200 checked requests at concurrency 4, plain workerd (node www/load.mjs --smoke)"
 timeout 300 node www/load.mjs --smoke
 
 step "Benchmark smoke: benches/peers/compare.mjs --smoke (our package only, one small JPEG)"

@@ -23,12 +23,19 @@ export function bundleWorker(outDir) {
   });
 }
 
+/** The bundle's modules in `outDir`: the entry `index.js` and the .wasm files it imports by name. */
+export function bundleModules(outDir) {
+  const files = readdirSync(outDir);
+  const wasm = files.filter((f) => f.endsWith(".wasm"));
+  if (!files.includes("index.js") || wasm.length === 0) throw new Error(`no index.js and .wasm in the bundle: ${files.join(", ")}`);
+  return { entry: "index.js", wasm };
+}
+
 /** Miniflare options that run the bundle in `outDir`; add bindings, host, port. */
 export function bundleOptions(outDir) {
-  const files = readdirSync(outDir);
-  if (!files.includes("index.js") || !files.some((f) => f.endsWith(".wasm"))) throw new Error(`no index.js and .wasm in the bundle: ${files.join(", ")}`);
+  const { entry } = bundleModules(outDir);
   return {
-    scriptPath: join(outDir, "index.js"),
+    scriptPath: join(outDir, entry),
     modules: true,
     modulesRoot: outDir,
     modulesRules: [

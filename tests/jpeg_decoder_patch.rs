@@ -1,0 +1,182 @@
+//! The patched jpeg-decoder (`vendor/jpeg-decoder`, a faster Huffman decoder) must decode
+//! exactly what jpeg-decoder 0.3.2 from crates.io decodes: the expected hashes below were
+//! taken with the unpatched crate, at every DCT scale the shrink-on-load path uses.
+
+mod common;
+
+use common::corpus_dir;
+use jpeg_encoder::{ColorType, Encoder};
+
+/// FNV-1a, 64 bits: a stable fingerprint of decoded pixels.
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The pixels of `bytes` decoded at 1/`denominator` scale, fingerprinted.
+fn scaled_hash(bytes: &[u8], denominator: u16) -> u64 {
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.read_info().expect("header");
+    let info = decoder.info().expect("info");
+    let (w, h) = (
+        info.width.div_ceil(denominator),
+        info.height.div_ceil(denominator),
+    );
+    assert_eq!(decoder.scale(w, h).expect("scale"), (w, h));
+    fnv1a(&decoder.decode().expect("decode"))
+}
+
+/// Each file's hashes at scales 1, 1/2, 1/4 and 1/8.
+fn check(name: &str, bytes: &[u8], expected: [u64; 4]) {
+    let got = [1, 2, 4, 8].map(|d| scaled_hash(bytes, d));
+    assert_eq!(
+        got, expected,
+        "{name}: pixels differ from jpeg-decoder 0.3.2"
+    );
+}
+
+/// Noise (many 0xFF bytes to stuff, long codes) in 4:2:0 with restart markers every 3
+/// MCUs, baseline and progressive: the bit reader's slow paths.
+fn noisy_jpeg(progressive: bool) -> Vec<u8> {
+    let (w, h) = (203u16, 77u16);
+    let mut state = 0x1234_5678u32;
+    let rgb: Vec<u8> = (0..usize::from(w) * usize::from(h) * 3)
+        .map(|i| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            // Half noise, half a smooth ramp, so both short and long codes occur.
+            if (i / 3) % usize::from(w) < 100 {
+                (state >> 24) as u8
+            } else {
+                (i % 251) as u8
+            }
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = Encoder::new(&mut out, 95);
+    encoder.set_restart_interval(3);
+    encoder.set_progressive(progressive);
+    encoder.encode(&rgb, w, h, ColorType::Rgb).expect("encode");
+    out
+}
+
+#[test]
+fn committed_fixtures_decode_as_upstream() {
+    let fixtures = [
+        (
+            "hopper.jpg",
+            [
+                0x13ad_0f26_4292_a417,
+                0xf781_37ef_a8b8_1a60,
+                0xb7c0_35d7_9392_83f1,
+                0xcf9e_8e75_75da_8fa7,
+            ],
+        ),
+        (
+            "Landscape_6.jpg",
+            [
+                0x2892_d3e6_a061_c973,
+                0xe9cb_b18a_80a4_1876,
+                0x881e_d1be_a396_a4ba,
+                0xa262_46bd_3bc5_e00e,
+            ],
+        ),
+    ];
+    for (name, expected) in fixtures {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        check(name, &std::fs::read(path).expect("fixture"), expected);
+    }
+}
+
+#[test]
+fn stuffed_bytes_and_restart_markers_decode_as_upstream() {
+    // Baseline and progressive carry the same quantised coefficients: the same pixels.
+    let expected = [
+        0xd35b_83fd_b1e4_b9f9,
+        0x91c8_5ec6_16e9_6be3,
+        0xf969_e3ee_c1bc_b16d,
+        0x04b1_cb0e_721f_8197,
+    ];
+    check("noisy baseline", &noisy_jpeg(false), expected);
+    check("noisy progressive", &noisy_jpeg(true), expected);
+}
+
+#[test]
+fn corpus_jpegs_decode_as_upstream() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("no corpus: nothing checked");
+        return;
+    };
+    let files = [
+        (
+            "formats/jpeg/progressive_cat.jpg",
+            [
+                0xeba5_1347_2476_b69d,
+                0x5c36_0c4f_4345_e594,
+                0x5b49_aaf6_fcf2_92e5,
+                0x0641_be19_db0f_f334,
+            ],
+        ),
+        (
+            "formats/jpeg/progressive_444.jpg",
+            [
+                0x41ef_a27c_86ef_d444,
+                0x3897_a600_c0e6_d14f,
+                0xadf2_d8c7_ca24_1b0f,
+                0x67f8_1ddd_3f52_05da,
+            ],
+        ),
+        (
+            "formats/jpeg/hopper_gray.jpg",
+            [
+                0x5590_c457_cea7_8471,
+                0x1df9_06fc_0892_a9cd,
+                0xcc85_01cd_0314_31a7,
+                0x3d63_1b9c_2b2a_b3bd,
+            ],
+        ),
+        (
+            "formats/jpeg/ijg_testimgint.jpg",
+            [
+                0x03bb_632d_d224_888a,
+                0x3397_f0b2_fa67_8871,
+                0x755c_1e86_1cd7_e62b,
+                0xbf38_1d0a_af7c_b733,
+            ],
+        ),
+        (
+            "formats/jpeg/jpeg_ff00_header.jpg",
+            [
+                0x02eb_eba5_282b_3345,
+                0x6a7f_c689_035d_1067,
+                0xb664_cfb2_7a8f_0c46,
+                0x5f68_57bb_894d_38a7,
+            ],
+        ),
+        (
+            "formats/jpeg/pil_sample_cmyk.jpg",
+            [
+                0x908b_65d4_199d_c30d,
+                0xcc4c_93f9_b842_17a5,
+                0x57ab_7112_bd38_f1c2,
+                0x8639_e307_60b2_8246,
+            ],
+        ),
+        (
+            "photos/nexus6p_4032x3024.jpg",
+            [
+                0xf492_25f1_f0a0_bfcc,
+                0x5675_a60b_0ec6_0dc0,
+                0x7a3e_cf2b_27db_501f,
+                0x6c54_a03d_9b55_6d0d,
+            ],
+        ),
+    ];
+    for (name, expected) in files {
+        check(
+            name,
+            &std::fs::read(dir.join(name)).expect("corpus file"),
+            expected,
+        );
+    }
+}

@@ -545,8 +545,8 @@ fn info_on_the_corpus_photos() {
     assert!(checked >= 40 && gps >= 5, "{checked} files, {gps} with GPS");
 }
 
-/// The pixels that tests/web.rs expects from the wasm SIMD128 blur and sharpen.
+/// The bytes that tests/web.rs expects from the wasm SIMD128 paths (blur, sharpen, JPEG).
 #[test]
-fn blur_and_sharpen_pin_the_pixels_wasm_must_match() {
+fn simd_paths_pin_the_bytes_wasm_must_match() {
     simd_parity::assert_every_case();
 }

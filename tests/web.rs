@@ -62,9 +62,9 @@ fn lossy_webp_matches_the_native_goldens() {
     }
 }
 
-/// The SIMD128 blur and sharpen give the native build's pixels (tests/pixel_actions.rs).
+/// The SIMD128 paths (blur, sharpen, JPEG colour conversion) write the native bytes.
 #[wasm_bindgen_test]
-fn blur_and_sharpen_match_the_native_pixels() {
+fn simd_paths_write_the_native_bytes() {
     simd_parity::assert_every_case();
 }
 

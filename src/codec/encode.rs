@@ -4,6 +4,7 @@
 mod bmp;
 mod gif;
 mod jpeg;
+mod jpeg_ycbcr;
 mod png;
 mod tiff;
 mod webp;

@@ -1,8 +1,9 @@
 //! JPEG through jpeg-encoder: IJG quality scaling and 4:2:0 sampling. Progressive output
 //! has optimised Huffman tables; baseline output keeps the standard ones (see below).
 
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+use jpeg_encoder::{Encoder, SamplingFactor};
 
+use super::jpeg_ycbcr::RgbaRows;
 use super::rgba_copy;
 use crate::error::{Error, Result};
 use crate::frame::Frame;
@@ -35,9 +36,12 @@ pub(super) fn encode(frame: &Frame, quality: u8, progressive: bool) -> Result<Ve
     // Baseline with optimised tables makes jpeg-encoder write one scan per component, and
     // zune-jpeg 0.5.15 (image's decoder, so ours) decodes non-interleaved 4:2:0 scans to
     // garbage (zune-image#422). The standard tables keep one interleaved scan, 2-10% larger.
-    encoder
-        .encode(pixels, w, h, ColorType::Rgba)
-        .map_err(Error::internal)?;
+    let rows = RgbaRows {
+        pixels,
+        width: w,
+        height: h,
+    };
+    encoder.encode_image(rows).map_err(Error::internal)?;
     Ok(out)
 }
 

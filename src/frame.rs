@@ -245,6 +245,13 @@ impl Image {
         }
     }
 
+    /// Runs `f` on the RGBA pixels of every frame, in place (sizes cannot change).
+    pub fn edit_pixels(&mut self, mut f: impl FnMut(&mut [u8])) {
+        for frame in &mut self.frames {
+            f(&mut frame.pixels);
+        }
+    }
+
     /// Replaces every frame by `f(frame)`; `f` must give all frames one size.
     pub fn map_frames(&mut self, mut f: impl FnMut(&Frame) -> Result<Frame>) -> Result<()> {
         let mut out = Vec::with_capacity(self.frames.len());

@@ -1,18 +1,7 @@
 //! Drawing a finished mark onto the image (watermark.md §4.4, §4.8): source-over on the
 //! colour channels with the mark's opacity, the image's alpha kept, clipped to the canvas.
 
-use crate::error::{Error, Result};
-use crate::frame::{rgba_len, Frame};
-
-/// A copy of the pixels of `frame`, or an error instead of an allocation abort.
-pub fn copy_pixels(frame: &Frame) -> Result<Vec<u8>> {
-    let mut pixels = Vec::new();
-    pixels
-        .try_reserve_exact(rgba_len(frame.width(), frame.height())?)
-        .map_err(|_| Error::too_large(None, "cannot allocate the watermarked frame."))?;
-    pixels.extend_from_slice(frame.pixels());
-    Ok(pixels)
-}
+use crate::frame::Frame;
 
 /// Blends `mark` with its top-left corner at (`left`, `top`) into the RGBA `pixels` of an
 /// image `width` px wide, with opacity `opacity`%: source-over on the colour channels,

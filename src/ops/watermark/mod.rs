@@ -258,16 +258,16 @@ impl Op for Watermark {
         let (width, height) = (cx.image.width(), cx.image.height());
         let mark = self.draw(cx, width, height)?;
         let (columns, rows) = layout::copies(self, width, height, mark.width(), mark.height());
-        // Every frame of a kept animation gets the same mark at the same place (§4.8).
-        cx.image.map_frames(|frame| {
-            let mut pixels = composite::copy_pixels(frame)?;
+        // Every frame of a kept animation gets the same mark at the same place (§4.8),
+        // blended in place.
+        cx.image.edit_pixels(|pixels| {
             for &top in &rows {
                 for &left in &columns {
-                    composite::blend(&mut pixels, width, &mark, left, top, self.opacity);
+                    composite::blend(pixels, width, &mark, left, top, self.opacity);
                 }
             }
-            Frame::from_rgba(width, height, pixels)
-        })
+        });
+        Ok(())
     }
 
     /// Only an image mark with `animation_1` keeps an animation (README §6); `animation`

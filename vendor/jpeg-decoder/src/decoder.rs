@@ -1101,17 +1101,33 @@ fn decode_block<R: BufRead>(
     // ossimg patch: a local copy of the bit reader (written back on success; an error ends
     // the decode) that the compiler can keep in registers.
     let mut local_huffman = *huffman;
-    let result = decode_block_with(
-        reader,
-        coefficients,
-        &mut local_huffman,
-        dc_table,
-        ac_table,
-        spectral_selection,
-        successive_approximation_low,
-        eob_run,
-        dc_predictor,
-    );
+    // ossimg patch: sequential blocks (the whole band, no successive approximation) take a
+    // copy of the loop with these constants folded in: fewer live values, no shifts.
+    let result = if spectral_selection == (0..64) && successive_approximation_low == 0 {
+        decode_block_with(
+            reader,
+            coefficients,
+            &mut local_huffman,
+            dc_table,
+            ac_table,
+            0..64,
+            0,
+            eob_run,
+            dc_predictor,
+        )
+    } else {
+        decode_block_with(
+            reader,
+            coefficients,
+            &mut local_huffman,
+            dc_table,
+            ac_table,
+            spectral_selection,
+            successive_approximation_low,
+            eob_run,
+            dc_predictor,
+        )
+    };
     *huffman = local_huffman;
     result
 }

@@ -82,7 +82,7 @@ impl HuffmanDecoder {
         Ok(None)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn get_bits<R: BufRead>(&mut self, reader: &mut R, count: u8) -> Result<u16> {
         if self.num_bits < count {
             self.read_bits(reader)?;
@@ -94,7 +94,7 @@ impl HuffmanDecoder {
         Ok(bits)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn receive_extend<R: BufRead>(&mut self, reader: &mut R, count: u8) -> Result<i16> {
         let value = self.get_bits(reader, count)?;
         Ok(extend(value, count))

@@ -84,8 +84,8 @@ impl Frame {
         self.pixels.chunks_exact(4).any(|px| px[3] != 255)
     }
 
-    /// Copies the rectangle `[x, x+w) × [y, y+h)`, which must lie inside the frame.
-    pub fn cropped(&self, x: u32, y: u32, w: u32, h: u32) -> Result<Frame> {
+    /// An error unless the rectangle `[x, x+w) × [y, y+h)` is not empty and lies inside.
+    fn check_crop(&self, x: u32, y: u32, w: u32, h: u32) -> Result<()> {
         let inside = x.checked_add(w).is_some_and(|r| r <= self.width)
             && y.checked_add(h).is_some_and(|b| b <= self.height);
         if !inside || w == 0 || h == 0 {
@@ -94,6 +94,12 @@ impl Frame {
                 self.width, self.height
             )));
         }
+        Ok(())
+    }
+
+    /// Copies the rectangle `[x, x+w) × [y, y+h)`, which must lie inside the frame.
+    pub fn cropped(&self, x: u32, y: u32, w: u32, h: u32) -> Result<Frame> {
+        self.check_crop(x, y, w, h)?;
         let mut out = Vec::new();
         out.try_reserve_exact(rgba_len(w, h)?)
             .map_err(|_| Error::too_large(None, "cannot allocate the cropped frame."))?;
@@ -110,6 +116,24 @@ impl Frame {
         let mut frame = Frame::from_rgba(w as u32 / 4, h, out)?;
         frame.delay_ms = self.delay_ms;
         Ok(frame)
+    }
+
+    /// Keeps only the rectangle `[x, x+w) × [y, y+h)`, which must lie inside the frame:
+    /// its rows move up within the buffer, so no second frame is allocated.
+    fn crop_in_place(&mut self, x: u32, y: u32, w: u32, h: u32) -> Result<()> {
+        self.check_crop(x, y, w, h)?;
+        let stride = self.width as usize * 4;
+        let row_len = w as usize * 4;
+        let first = y as usize * stride + x as usize * 4;
+        // Row `i` moves from `first + i·stride` to `i·row_len`, never to the right.
+        for i in 0..h as usize {
+            let from = first + i * stride;
+            self.pixels.copy_within(from..from + row_len, i * row_len);
+        }
+        self.pixels.truncate(row_len * h as usize);
+        self.pixels.shrink_to_fit();
+        (self.width, self.height) = (w, h);
+        Ok(())
     }
 
     /// Replaces the pixels under `src` (alpha included) with `src`, its top-left corner at
@@ -139,8 +163,11 @@ impl Frame {
             for (x, px) in (0u32..).zip(row.chunks_exact_mut(4)) {
                 let c = coverage(x, y);
                 if let [_, _, _, a] = px {
-                    if c < 1.0 {
-                        *a = (f32::from(*a) * c.max(0.0)).round() as u8;
+                    // `a · 0` rounds to 0: no `round` (a libm call in wasm) for cut pixels.
+                    if c <= 0.0 {
+                        *a = 0;
+                    } else if c < 1.0 {
+                        *a = (f32::from(*a) * c).round() as u8;
                     }
                 }
             }
@@ -149,28 +176,88 @@ impl Frame {
 
     /// Removes transparency by compositing onto an opaque colour.
     pub fn flatten_onto(&mut self, rgb: [u8; 3]) {
-        for px in self.pixels.chunks_exact_mut(4) {
-            let a = u32::from(px[3]);
-            if a == 255 {
+        let pixels = self.pixels.as_mut_slice();
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let pixels = simd128::flatten(pixels, rgb);
+        for px in pixels.chunks_exact_mut(4) {
+            let &mut [r, g, b, alpha] = px else { continue };
+            if alpha == 255 {
                 continue;
             }
-            for c in 0..3 {
-                px[c] = div255(u32::from(px[c]) * a + u32::from(rgb[c]) * (255 - a));
-            }
-            px[3] = 255;
+            let a = u32::from(alpha);
+            let over = |c: u8, background: u8| {
+                div255(u32::from(c) * a + u32::from(background) * (255 - a))
+            };
+            px.copy_from_slice(&[over(r, rgb[0]), over(g, rgb[1]), over(b, rgb[2]), 255]);
         }
     }
 }
 
-/// Coverage of a pixel whose centre lies `distance` from the centre of a disc of `radius`:
-/// a 1-px anti-aliasing ramp, 1 inside, 0.5 on the rim, 0 half a pixel beyond it.
-pub fn disc_coverage(radius: f32, distance: f32) -> f32 {
+/// Coverage of a pixel whose centre lies (`dx`, `dy`) from the centre of a disc of
+/// `radius`: a 1-px anti-aliasing ramp, 1 inside, 0.5 on the rim, 0 half a pixel beyond it.
+pub fn disc_coverage(radius: f32, dx: f32, dy: f32) -> f32 {
+    // Away from the ramp the answer is 0 or 1 without `hypot` (a libm call in wasm). The
+    // margin is far above the error of f32 `hypot` and of `radius + 0.5 - distance` (ulps
+    // of 1/1024 px at 8192 px); the squares are exact in f64.
+    const MARGIN: f64 = 1.0 / 64.0;
+    let squared = f64::from(dx).powi(2) + f64::from(dy).powi(2);
+    let inner = f64::from(radius) - 0.5 - MARGIN;
+    if inner > 0.0 && squared <= inner * inner {
+        return 1.0;
+    }
+    if squared >= (f64::from(radius) + 0.5 + MARGIN).powi(2) {
+        return 0.0;
+    }
+    ramp(radius, dx.hypot(dy))
+}
+
+/// The anti-aliasing ramp of a disc of `radius` at `distance` from its centre.
+fn ramp(radius: f32, distance: f32) -> f32 {
     (radius + 0.5 - distance).clamp(0.0, 1.0)
 }
 
-/// `v / 255` rounded, for `v ≤ 255·255`.
+/// `v / 255` rounded to nearest, for `v ≤ 255·255`, without a division (as the SIMD128
+/// path computes it; equal to `(v + 127) / 255`, which a test checks for every `v`;
+/// tests/simd_parity checks `flatten_onto` for every value and alpha, natively and in wasm).
 fn div255(v: u32) -> u8 {
-    ((v + 127) / 255) as u8
+    let v = v + 128;
+    ((v + (v >> 8)) >> 8) as u8
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128 {
+    use core::arch::wasm32::*;
+
+    /// `flatten_onto` for whole groups of four pixels, in u16 lanes (`c·a + bg·(255 − a)`
+    /// ≤ 255·255, and `div255`'s sums stay below 2^16); returns the rest of `pixels`.
+    pub(super) fn flatten(pixels: &mut [u8], [r, g, b]: [u8; 3]) -> &mut [u8] {
+        let background = u64x2_splat(u64::from_le_bytes([r, 0, g, 0, b, 0, 0, 0]));
+        let opaque = u32x4_splat(0xff00_0000);
+        let (full, half) = (u16x8_splat(255), u16x8_splat(128));
+        let over = |c: v128, a: v128| {
+            let v = u16x8_add(
+                u16x8_add(u16x8_mul(c, a), u16x8_mul(background, u16x8_sub(full, a))),
+                half,
+            );
+            u16x8_shr(u16x8_add(v, u16x8_shr(v, 8)), 8)
+        };
+        let mut groups = pixels.chunks_exact_mut(16);
+        for group in groups.by_ref() {
+            // SAFETY: `group` is 16 bytes: one unaligned load and one store.
+            unsafe {
+                let px = v128_load(group.as_ptr().cast());
+                // Each pixel's alpha in all four of its bytes.
+                let alpha =
+                    i8x16_shuffle::<3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15>(px, px);
+                let low = over(u16x8_extend_low_u8x16(px), u16x8_extend_low_u8x16(alpha));
+                let high = over(u16x8_extend_high_u8x16(px), u16x8_extend_high_u8x16(alpha));
+                // Every lane is at most 255; the alpha lanes become 255.
+                let out = v128_or(u8x16_narrow_i16x8(low, high), opaque);
+                v128_store(group.as_mut_ptr().cast(), out);
+            }
+        }
+        groups.into_remainder()
+    }
 }
 
 /// How often an animation repeats.
@@ -245,6 +332,15 @@ impl Image {
         }
     }
 
+    /// Keeps only the rectangle `[x, x+w) × [y, y+h)` of every frame, in place; it must lie
+    /// inside the image.
+    pub fn crop(&mut self, x: u32, y: u32, w: u32, h: u32) -> Result<()> {
+        for frame in &mut self.frames {
+            frame.crop_in_place(x, y, w, h)?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` on the RGBA pixels of every frame, in place (sizes cannot change).
     pub fn edit_pixels(&mut self, mut f: impl FnMut(&mut [u8])) {
         for frame in &mut self.frames {
@@ -284,6 +380,32 @@ mod tests {
     }
 
     #[test]
+    fn crop_in_place_keeps_what_cropped_copies() {
+        let px: Vec<u8> = (0..=255).cycle().take(7 * 5 * 4).collect();
+        let frame = Frame::from_rgba(7, 5, px).unwrap();
+        for (x, y, w, h) in [
+            (0, 0, 7, 5),
+            (1, 1, 2, 2),
+            (0, 2, 7, 3),
+            (6, 0, 1, 5),
+            (2, 4, 5, 1),
+        ] {
+            let mut image = Image::still(frame.clone());
+            image.crop(x, y, w, h).unwrap();
+            assert_eq!(
+                image.first(),
+                &frame.cropped(x, y, w, h).unwrap(),
+                "{w}x{h}+{x}+{y}"
+            );
+        }
+        let mut image = Image::still(frame);
+        for (x, y, w, h) in [(5, 0, 3, 1), (0, 0, 0, 1), (0, u32::MAX, 1, 2)] {
+            assert!(image.crop(x, y, w, h).is_err(), "{w}x{h}+{x}+{y}");
+        }
+        assert_eq!(image.width(), 7, "a failed crop changes nothing");
+    }
+
+    #[test]
     fn flatten_half_transparent_black_onto_white_gives_grey() {
         let mut f = Frame::from_rgba(1, 1, vec![0, 0, 0, 128]).unwrap();
         f.flatten_onto([255, 255, 255]);
@@ -292,12 +414,55 @@ mod tests {
 
     #[test]
     fn disc_coverage_ramps_over_one_pixel() {
-        assert_eq!(disc_coverage(10.0, 0.0), 1.0);
-        assert_eq!(disc_coverage(10.0, 9.5), 1.0);
-        assert_eq!(disc_coverage(10.0, 10.0), 0.5);
-        assert_eq!(disc_coverage(10.0, 10.25), 0.25);
-        assert_eq!(disc_coverage(10.0, 10.5), 0.0);
-        assert_eq!(disc_coverage(10.0, 99.0), 0.0);
+        assert_eq!(disc_coverage(10.0, 0.0, 0.0), 1.0);
+        assert_eq!(disc_coverage(10.0, 9.5, 0.0), 1.0);
+        assert_eq!(disc_coverage(10.0, 0.0, -10.0), 0.5);
+        assert_eq!(disc_coverage(10.0, 10.25, 0.0), 0.25);
+        assert_eq!(disc_coverage(10.0, 6.0, 8.0), 0.5);
+        assert_eq!(disc_coverage(10.0, 10.5, 0.0), 0.0);
+        assert_eq!(disc_coverage(10.0, 99.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn disc_coverage_shortcuts_agree_with_the_ramp() {
+        // Every pixel offset (whole and half) around discs of the radii circle and
+        // rounded-corners use, small and at the 4096 px limit, near and far from the rim.
+        for radius in [
+            0.5f32, 1.0, 1.5, 2.0, 7.5, 30.0, 100.5, 1500.0, 4095.5, 4096.0,
+        ] {
+            let reach = radius as i32 + 3;
+            let offsets =
+                |centre: i32| (-reach..=reach).map(move |d| (d * 2 + centre) as f32 / 2.0);
+            for dx in offsets(0).chain(offsets(1)) {
+                // Rows near the rim, where the shortcuts end, and a few through the middle.
+                let rim = (radius.powi(2) - dx.powi(2)).max(0.0).sqrt();
+                for dy in [
+                    0.0,
+                    0.5,
+                    1.0,
+                    rim - 1.5,
+                    rim - 1.0,
+                    rim - 0.5,
+                    rim,
+                    rim + 0.5,
+                    rim + 1.0,
+                ] {
+                    let dy = (dy * 2.0).round() / 2.0;
+                    assert_eq!(
+                        disc_coverage(radius, dx, dy),
+                        ramp(radius, dx.hypot(dy)),
+                        "radius {radius} at ({dx}, {dy})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn div255_rounds_to_nearest_for_every_product() {
+        for v in 0..=255 * 255 {
+            assert_eq!(u32::from(div255(v)), (v + 127) / 255, "{v}");
+        }
     }
 
     #[test]

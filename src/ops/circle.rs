@@ -54,12 +54,11 @@ impl Circle {
 impl Op for Circle {
     fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
         let square = self.square(cx.image.width(), cx.image.height());
-        cx.image
-            .map_frames(|frame| frame.cropped(square.x, square.y, square.w, square.h))?;
+        cx.image.crop(square.x, square.y, square.w, square.h)?;
         // Centre and radius in pixel-index coordinates: (D - 1) / 2, possibly x.5.
         let r = (square.w as f32 - 1.0) / 2.0;
         cx.image
-            .mask(|x, y| disc_coverage(r, (x as f32 - r).hypot(y as f32 - r)));
+            .mask(|x, y| disc_coverage(r, x as f32 - r, y as f32 - r));
         cx.image.show_cut_areas_as(cx.output_format);
         Ok(())
     }

@@ -59,7 +59,7 @@ fn coverage(x: u32, y: u32, w: f32, h: f32, r: f32) -> f32 {
         into_corner(x as f32 + 0.5, w, r),
         into_corner(y as f32 + 0.5, h, r),
     ) {
-        (Some(dx), Some(dy)) => disc_coverage(r, dx.hypot(dy)),
+        (Some(dx), Some(dy)) => disc_coverage(r, dx, dy),
         _ => 1.0,
     }
 }

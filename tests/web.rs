@@ -68,6 +68,95 @@ fn simd_paths_write_the_native_bytes() {
     simd_parity::assert_every_case();
 }
 
+/// jpeg-encoder's SIMD128 forward DCT (an ossimg patch, what every JPEG we write runs in
+/// wasm) gives the scalar code's coefficients exactly: for level-shifted 8-bit samples
+/// (±128), samples with two fraction bits (±512) and up to ±799, the widest range where
+/// the scalar code's i32 sums cannot overflow (they would panic here: this debug build
+/// checks overflow).
+#[wasm_bindgen_test]
+fn jpeg_forward_dct_simd128_matches_the_scalar_code() {
+    use jpeg_encoder::{fdct_scalar, fdct_simd128};
+    use std::f64::consts::PI;
+    const WIDEST: i16 = 799;
+
+    // The scalar code is libjpeg's jpeg_fdct_islow: jpeg-encoder's reference block.
+    #[rustfmt::skip]
+    let mut block: [i16; 64] = [
+        21, 28, 11, 24, -45, -37, -55, -103,
+        38, -8, 31, 17, -19, 49, 15, -76,
+        22, -48, -36, -31, -23, 35, -23, -72,
+        13, -30, -45, -42, -44, -15, -20, -44,
+        13, -30, -45, -42, -44, -15, -20, -44,
+        13, -30, -45, -42, -44, -15, -20, -44,
+        13, -30, -45, -42, -44, -15, -20, -44,
+        13, -30, -45, -42, -44, -15, -20, -44,
+    ];
+    fdct_scalar(&mut block);
+    #[rustfmt::skip]
+    assert_eq!(block, [
+        -1420, 717, 187, 910, -244, 579, 222, -191,
+        461, 487, -497, -29, -220, 179, 63, -95,
+        213, 414, -235, -187, -108, 74, -73, -70,
+        -63, 311, 13, -290, 17, -38, -180, -47,
+        -254, 201, 116, -247, 102, -109, -185, -36,
+        -310, 107, 73, -91, 126, -121, -99, -37,
+        -253, 43, -15, 53, 101, -91, -3, -37,
+        -136, 12, -44, 81, 53, -45, 31, -24,
+    ]);
+
+    let mut blocks: Vec<[i16; 64]> = Vec::new();
+    for extreme in [128, 512, WIDEST] {
+        for sign in [-1, 1] {
+            // The sign pattern of each basis function: the block maximising that coefficient.
+            for (u, v) in (0..8).flat_map(|u| (0..8).map(move |v| (u, v))) {
+                blocks.push(std::array::from_fn(|at| {
+                    let basis = |k: f64, n: usize| ((2 * n + 1) as f64 * k * PI / 16.0).cos();
+                    let value = basis(f64::from(u), at / 8) * basis(f64::from(v), at % 8);
+                    if value < 0.0 {
+                        -sign * extreme
+                    } else {
+                        sign * extreme
+                    }
+                }));
+            }
+            // One sample set, the others zero.
+            for at in 0..64 {
+                let mut impulse = [0; 64];
+                impulse[at] = sign * extreme;
+                blocks.push(impulse);
+            }
+        }
+    }
+    // Flat blocks of every level-shifted sample and the extremes.
+    blocks.extend(
+        (-512..=511)
+            .chain([-WIDEST, WIDEST])
+            .map(|sample| [sample; 64]),
+    );
+    // Random blocks from a fixed seed (xorshift64): uniform, and extremes only.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut random = |low: i16, high: i16| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let span = u64::try_from(i32::from(high) - i32::from(low) + 1).expect("high ≥ low");
+        low + i16::try_from(state % span).expect("in the span")
+    };
+    for _ in 0..3_000 {
+        for extreme in [128, 512, WIDEST] {
+            blocks.push(std::array::from_fn(|_| random(-extreme, extreme - 1)));
+            blocks.push(std::array::from_fn(|_| extreme * (2 * random(0, 1) - 1)));
+        }
+    }
+
+    for samples in blocks {
+        let (mut scalar, mut simd) = (samples, samples);
+        fdct_scalar(&mut scalar);
+        fdct_simd128(&mut simd);
+        assert_eq!(scalar, simd, "{samples:?}");
+    }
+}
+
 #[wasm_bindgen_test]
 fn probes_the_jpeg_fixture() {
     let probe = ossimg::probe(HOPPER_JPG).expect("probe hopper.jpg");

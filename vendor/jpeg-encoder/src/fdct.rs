@@ -102,11 +102,25 @@ fn into_el(v: i32) -> i16 {
     v as i16
 }
 
+// ossimg patch: the wasm SIMD128 build runs `simd128::fdct_simd128`, bit-identical to
+// `fdct_scalar` (checked by ossimg's tests/web.rs); other builds run `fdct_scalar`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub use simd128::fdct_simd128;
+
+#[inline(always)]
+pub fn fdct(data: &mut AlignedBlock) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fdct_simd128(&mut data.data);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    fdct_scalar(&mut data.data);
+}
+
+// ossimg patch: upstream's `fdct`, on the plain block.
 #[allow(clippy::erasing_op)]
 #[allow(clippy::identity_op)]
-pub fn fdct(data: &mut AlignedBlock) {
-    let data = &mut data.data;
-
+pub fn fdct_scalar(data: &mut [i16; 64]) {
     /* Pass 1: process rows. */
     /* Note results are scaled up by sqrt(8) compared to a true DCT; */
     /* furthermore, we scale the results by 2**PASS1_BITS. */

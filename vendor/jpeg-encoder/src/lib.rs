@@ -23,7 +23,14 @@
 //! # }
 
 #![no_std]
-#![cfg_attr(not(feature = "simd"), forbid(unsafe_code))]
+// ossimg patch: unsafe also for the wasm SIMD128 loads and stores (src/fdct/simd128.rs).
+#![cfg_attr(
+    not(any(
+        feature = "simd",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    forbid(unsafe_code)
+)]
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -50,6 +57,11 @@ pub use writer::{JfifWrite, PixelDensity, PixelDensityUnit};
 
 #[cfg(feature = "benchmark")]
 pub use fdct::fdct;
+
+// ossimg patch: both forward DCTs on a plain block, for ossimg's identity test in wasm.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[doc(hidden)]
+pub use fdct::{fdct_scalar, fdct_simd128};
 
 #[cfg(feature = "benchmark")]
 pub use image_buffer::RgbImage;

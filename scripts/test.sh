@@ -26,6 +26,9 @@ cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 step "cargo test (native)"
 cargo test
 
+step "cargo test: the patched jpeg-encoder's own unit tests (vendor/jpeg-encoder/PATCHED.md)"
+cargo test --manifest-path vendor/jpeg-encoder/Cargo.toml --target-dir target/vendor --lib
+
 step "cargo test: CLI batch mode"
 cargo test --features cli --test cli_batch
 

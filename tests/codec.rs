@@ -100,6 +100,50 @@ fn jpeg_quality_is_readable_from_our_output() {
     }
 }
 
+#[test]
+fn jpeg_chroma_is_averaged_over_each_2x2_block_not_point_sampled() {
+    // One-pixel red and blue columns: each 2×2 chroma block must carry their mean, purple.
+    // Taking its top-left pixel instead (jpeg-encoder's default) makes every column red.
+    let (w, h) = (64, 64);
+    let px = (0..w * h)
+        .flat_map(|i| {
+            if i % 2 == 0 {
+                [255, 0, 0, 255]
+            } else {
+                [0, 0, 255, 255]
+            }
+        })
+        .collect();
+    let image = Image::still(Frame::from_rgba(w, h, px).unwrap());
+    for progressive in [false, true] {
+        let opts = EncodeOptions {
+            quality: 95,
+            progressive,
+            ..options(ImageFormat::Jpeg)
+        };
+        let bytes = encode(&image, &opts, &Limits::oss()).unwrap();
+        let decoded = read(&bytes, &Limits::oss(), Frames::All).unwrap();
+        let pixels = decoded.frames()[0].pixels();
+        let mean = |c: usize| {
+            pixels
+                .iter()
+                .skip(c)
+                .step_by(4)
+                .map(|&v| f64::from(v))
+                .sum::<f64>()
+                / f64::from(w * h)
+        };
+        // Averaged: red and blue columns decode to the same purple chroma, so the two means
+        // agree (~127 each); point-sampled, red averages over 200 and blue under 60.
+        assert!(
+            (mean(0) - mean(2)).abs() < 8.0,
+            "R {} B {}",
+            mean(0),
+            mean(2)
+        );
+    }
+}
+
 /// Pins the lossy WebP bytes that the wasm build (libwebp's SSE2 code on SIMD128) must
 /// also write: tests/web.rs checks the same goldens.
 #[cfg(feature = "webp-libwebp")]

@@ -59,9 +59,6 @@ export async function ours() {
     specs,
     ops,
     prep: { W5e: (ctx) => ({ ...ctx, input: ctx.jpeg }) },
-    // Our W5e encoder is given our own decode of the JPEG, not the peers' raw pixels, so
-    // its PSNR is taken against that decode (a lossless PNG of it), as theirs against theirs.
-    encoderInput: { W5e: (ctx) => api.process(ctx.jpeg, "image/format,png").bytes },
     /** Peak linear memory of one call on a fresh instance (memory never shrinks). */
     async peakMemory(workload, ctx) {
       const { api: fresh, memory } = await instance();

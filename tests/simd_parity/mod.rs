@@ -52,12 +52,12 @@ pub const CASES: [Case; 13] = [
     Case {
         input: KODIM23,
         spec: "image/format,jpg/quality,Q_85",
-        output_fnv: 0x0cf7_35c2_aac8_c149,
+        output_fnv: 0x2b62_c955_55de_336c,
     },
     Case {
         input: KODIM23,
         spec: "image/crop,w_501,h_301/format,jpg/quality,Q_85",
-        output_fnv: 0xbcbe_d828_7fbe_ed08,
+        output_fnv: 0xbde5_b2c9_b041_934a,
     },
     // bright and contrast on every level and alpha, with a rest after the SIMD groups.
     Case {

@@ -92,8 +92,9 @@ mod simd128 {
                 unsafe { v128_store(out.as_mut_ptr().cast(), bytes) };
                 out
             };
-            // jpeg_encoder::rgb_to_ycbcr's constants (2^16 scale, + 0x7FFF to round).
-            luma.extend_from_slice(&plane([19595, 38470, 7471], 0x7FFF));
+            // jpeg_encoder::rgb_to_ycbcr's constants: 2^16 scale, rounding with libjpeg's
+            // + 0x8000 for Y and + 0x7FFF for Cb and Cr.
+            luma.extend_from_slice(&plane([19595, 38470, 7471], 0x8000));
             blue.extend_from_slice(&plane([-11059, -21709, 32768], (128 << 16) + 0x7FFF));
             red.extend_from_slice(&plane([32768, -27439, -5329], (128 << 16) + 0x7FFF));
         }

@@ -697,6 +697,32 @@ impl<W: JfifWrite> Encoder<W> {
         Ok(())
     }
 
+    /// ossimg patch: whether `component` is box-averaged 2×2 (4:2:0 with
+    /// `ChromaSubsamplingMethod::Average`), which `downsample_h2v2_components` does for a
+    /// whole plane at once instead of `get_block_averaged`'s division per sample.
+    fn is_h2v2_average(&self, component: &Component) -> bool {
+        let (max_h, max_v) = self.get_max_sampling_size();
+        self.chroma_subsampling_method == ChromaSubsamplingMethod::Average
+            && max_h == 2 * component.horizontal_sampling_factor as usize
+            && max_v == 2 * component.vertical_sampling_factor as usize
+    }
+
+    /// ossimg patch: replaces each 2×2-averaged plane of `rows` (`width` samples a row, an
+    /// even number of rows) by its half-size average; `spare` is a buffer to swap in.
+    fn downsample_h2v2_components(
+        &self,
+        rows: &mut [Vec<u8>; 4],
+        width: usize,
+        spare: &mut Vec<u8>,
+    ) {
+        for (component, plane) in self.components.iter().zip(rows.iter_mut()) {
+            if self.is_h2v2_average(component) {
+                downsample_h2v2(plane, width, spare);
+                core::mem::swap(plane, spare);
+            }
+        }
+    }
+
     fn init_rows(&mut self, buffer_size: usize) -> [Vec<u8>; 4] {
         // To simplify the code and to give the compiler more infos to optimize stuff we always initialize 4 components
         // Resource overhead should be minimal because an empty Vec doesn't allocate
@@ -750,6 +776,7 @@ impl<W: JfifWrite> Encoder<W> {
         let mut row: [Vec<_>; 4] = self.init_rows(buffer_size);
 
         let mut prev_dc = [0i16; 4];
+        let mut half_plane = Vec::new(); // ossimg patch
 
         let restart_interval = self.restart_interval.unwrap_or(0);
         let mut restarts = 0;
@@ -774,6 +801,7 @@ impl<W: JfifWrite> Encoder<W> {
                     }
                 }
             }
+            self.downsample_h2v2_components(&mut row, buffer_width, &mut half_plane); // ossimg patch
 
             for block_x in 0..num_cols {
                 if restart_interval > 0 && restarts_to_go == 0 {
@@ -798,7 +826,10 @@ impl<W: JfifWrite> Encoder<W> {
                         for h_offset in 0..component.horizontal_sampling_factor as usize {
                             let bx = block_x * 8 * max_h_sampling + (h_offset * 8);
                             let by = v_offset * 8;
-                            let mut block = if average {
+                            // ossimg patch: planes averaged 2×2 by downsample_h2v2.
+                            let mut block = if self.is_h2v2_average(component) {
+                                get_block(&row[i], bx / 2, by / 2, 1, 1, buffer_width / 2)
+                            } else if average {
                                 get_block_averaged(
                                     &row[i],
                                     bx,
@@ -1052,6 +1083,8 @@ impl<W: JfifWrite> Encoder<W> {
             }
         }
 
+        self.downsample_h2v2_components(&mut row, buffer_width, &mut Vec::new()); // ossimg patch
+
         let num_cols = usize::from(width).div_ceil(8);
         let num_rows = usize::from(height).div_ceil(8);
 
@@ -1077,7 +1110,10 @@ impl<W: JfifWrite> Encoder<W> {
                 for block_x in 0..cols {
                     let bx = block_x * 8 * h_scale;
                     let by = block_y * 8 * v_scale;
-                    let mut block = if average {
+                    // ossimg patch: planes averaged 2×2 by downsample_h2v2.
+                    let mut block = if self.is_h2v2_average(component) {
+                        get_block(&row[i], bx / 2, by / 2, 1, 1, buffer_width / 2)
+                    } else if average {
                         get_block_averaged(&row[i], bx, by, h_scale, v_scale, buffer_width)
                     } else {
                         get_block(&row[i], bx, by, h_scale, v_scale, buffer_width)
@@ -1320,6 +1356,21 @@ fn get_block_averaged(
     AlignedBlock::new(block)
 }
 
+/// ossimg patch: libjpeg's `h2v2_downsample` (what `get_block_averaged` computes with
+/// strides 2 and 2) of a whole plane into `out`: each 2×2 block's mean, rounded with a bias
+/// of 1 on even and 2 on odd output columns.
+fn downsample_h2v2(plane: &[u8], width: usize, out: &mut Vec<u8>) {
+    out.clear();
+    for rows in plane.chunks_exact(2 * width) {
+        let (top, bottom) = rows.split_at(width);
+        let pairs = top.chunks_exact(2).zip(bottom.chunks_exact(2));
+        out.extend(pairs.enumerate().map(|(x, (t, b))| {
+            let sum = u16::from(t[0]) + u16::from(t[1]) + u16::from(b[0]) + u16::from(b[1]);
+            ((sum + 1 + (x & 1) as u16) >> 2) as u8
+        }));
+    }
+}
+
 fn get_num_bits(mut value: i16) -> u8 {
     if value < 0 {
         value = -value;
@@ -1357,8 +1408,26 @@ impl Operations for DefaultOperations {}
 #[cfg(test)]
 mod tests {
     use alloc::vec;
+    use alloc::vec::Vec;
 
-    use crate::encoder::{get_block, get_block_averaged, get_num_bits};
+    use crate::encoder::{downsample_h2v2, get_block, get_block_averaged, get_num_bits};
+
+    // ossimg patch: the whole-plane 2×2 average is get_block_averaged's, block for block.
+    #[test]
+    fn downsample_h2v2_matches_get_block_averaged() {
+        let (width, height) = (48, 32);
+        let data: Vec<u8> = (0..width * height)
+            .map(|i| (i * 7919 % 256) as u8)
+            .collect();
+        let mut half = Vec::new();
+        downsample_h2v2(&data, width, &mut half);
+        assert_eq!(half.len(), width * height / 4);
+        for (bx, by) in [(0, 0), (16, 0), (32, 16)] {
+            let averaged = get_block_averaged(&data, bx, by, 2, 2, width);
+            let from_half = get_block(&half, bx / 2, by / 2, 1, 1, width / 2);
+            assert_eq!(averaged.data, from_half.data, "block at {bx}, {by}");
+        }
+    }
     use crate::writer::get_code;
     use crate::{Encoder, SamplingFactor};
 

@@ -23,7 +23,8 @@ pub fn rgb_to_ycbcr(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
     let cb = -11059 * r - 21709 * g + 32768 * b + (128 << 16);
     let cr = 32768 * r - 27439 * g - 5329 * b + (128 << 16);
 
-    let y = (y + 0x7FFF) >> 16;
+    // ossimg patch: + 0x8000, libjpeg's ONE_HALF (Cb and Cr do round with 0x7FFF there).
+    let y = (y + 0x8000) >> 16;
     let cb = (cb + 0x7FFF) >> 16;
     let cr = (cr + 0x7FFF) >> 16;
 

@@ -182,34 +182,39 @@ static DEFAULT_CHROMA_TABLES: [[u16; 64]; 9] = [
     ],
 ];
 
-const SHIFT: u32 = 2 * 8 - 1;
+// ossimg patch: libjpeg-turbo's reciprocals (`compute_reciprocal` in jcdctmgr.c, 16-bit
+// DCT elements as in its SIMD builds: sharp's and libvips' JPEG library). Their quotients
+// are exact (a test checks every input); upstream's fixed 15-bit shift rounded some
+// coefficients the wrong way.
 
-fn compute_reciprocal(divisor: u32) -> (i32, i32) {
-    if divisor <= 1 {
-        return (1, 0);
-    }
-
-    let mut reciprocals = (1 << SHIFT) / divisor;
-    let fractional = (1 << SHIFT) % divisor;
-
-    // Correction for rounding errors in division
+/// Reciprocal, correction (half the divisor, adjusted for the reciprocal's rounding) and
+/// scale such that `((|v| + correction) * reciprocal >> 16) * scale >> 16` is
+/// `|v| / divisor` rounded: the scale is `2^(32 - shift)`, so that every lane of a vector
+/// shifts by the same amount, as in libjpeg-turbo's SIMD code. `divisor` is a table value
+/// times 8 (`8..=16384`), so the shift is 18 to 30.
+fn compute_reciprocal(divisor: u32) -> (u32, u32, u32) {
+    let mut shift = 16 + divisor.max(2).ilog2();
+    let mut reciprocal = (1 << shift) / divisor;
+    let fraction = (1 << shift) % divisor;
     let mut correction = divisor / 2;
-
-    if fractional != 0 {
-        if fractional <= correction {
-            correction += 1;
-        } else {
-            reciprocals += 1;
-        }
+    if fraction == 0 {
+        // A power of two: the reciprocal would not fit 16 bits.
+        reciprocal >>= 1;
+        shift -= 1;
+    } else if fraction <= divisor / 2 {
+        correction += 1;
+    } else {
+        reciprocal += 1;
     }
-
-    (reciprocals as i32, correction as i32)
+    (reciprocal, correction, 1 << (32 - shift))
 }
 
 pub struct QuantizationTable {
     table: [NonZeroU16; 64],
-    reciprocals: [i32; 64],
-    corrections: [i32; 64],
+    // ossimg patch: libjpeg-turbo's reciprocals, corrections and scales.
+    reciprocals: [u32; 64],
+    corrections: [u32; 64],
+    scales: [u32; 64],
 }
 
 impl QuantizationTable {
@@ -230,20 +235,13 @@ impl QuantizationTable {
             }
         };
 
-        let mut reciprocals = [0i32; 64];
-        let mut corrections = [0i32; 64];
-
-        for i in 0..64 {
-            let (reciprocal, correction) = compute_reciprocal(table[i].get() as u32);
-
-            reciprocals[i] = reciprocal;
-            corrections[i] = correction;
-        }
-
+        // ossimg patch
+        let factors = table.map(|v| compute_reciprocal(u32::from(v.get())));
         QuantizationTable {
             table,
-            reciprocals,
-            corrections,
+            reciprocals: factors.map(|f| f.0),
+            corrections: factors.map(|f| f.1),
+            scales: factors.map(|f| f.2),
         }
     }
 
@@ -287,23 +285,16 @@ impl QuantizationTable {
         (self.table[index].get() >> 3) as u8
     }
 
+    /// ossimg patch: libjpeg-turbo's quantisation: `|v| / divisor` rounded, sign restored.
+    /// `|v| + correction < 2^16` and `reciprocal, scale <= 2^16`, so no product overflows.
     #[inline]
     pub fn quantize(&self, in_value: i16, index: usize) -> i16 {
-        let value = in_value as i32;
-
-        let reciprocal = self.reciprocals[index];
-        let corrections = self.corrections[index];
-
-        let abs_value = value.abs();
-
-        let mut product = (abs_value + corrections) * reciprocal;
-        product >>= SHIFT;
-
-        if value != abs_value {
-            product *= -1;
-        }
-
-        product as i16
+        let magnitude = u32::from(in_value.unsigned_abs()) + self.corrections[index];
+        let high = magnitude * self.reciprocals[index] >> 16;
+        let quotient = (high * self.scales[index] >> 16) as i32;
+        // The sign without a branch: DCT outputs' signs are as good as random.
+        let sign = i32::from(in_value >> 15);
+        ((quotient ^ sign) - sign) as i16
     }
 }
 
@@ -334,6 +325,29 @@ mod tests {
 
         for i in -255..255 {
             assert_eq!(i, q.quantize(i << 3, 0));
+        }
+    }
+
+    // ossimg patch: libjpeg-turbo's reciprocals divide exactly, rounding halves away from
+    // zero as libjpeg's C code, for every DCT output and every table value.
+    #[test]
+    fn quantize_divides_exactly_for_every_input() {
+        for quality in [1, 10, 50, 85, 100] {
+            for luma in [true, false] {
+                let q = QuantizationTable::new_with_quality(
+                    &QuantizationTableType::Default,
+                    quality,
+                    luma,
+                );
+                for index in 0..64 {
+                    let d = i32::from(q.table[index].get());
+                    for v in i16::MIN..=i16::MAX {
+                        let v32 = i32::from(v);
+                        let expected = (v32.abs() + d / 2) / d * v32.signum();
+                        assert_eq!(i32::from(q.quantize(v, index)), expected, "{v} / {d}");
+                    }
+                }
+            }
         }
     }
 }

@@ -127,8 +127,7 @@ impl Op for Crop {
         if (win.w, win.h) == (cx.image.width(), cx.image.height()) {
             return Ok(());
         }
-        cx.image
-            .map_frames(|frame| frame.cropped(win.x, win.y, win.w, win.h))
+        cx.image.crop(win.x, win.y, win.w, win.h)
     }
 
     fn keeps_animation(&self) -> bool {

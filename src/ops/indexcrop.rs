@@ -137,9 +137,9 @@ impl Op for IndexCrop {
     fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
         let (width, height) = (cx.image.width(), cx.image.height());
         match self.window(width, height) {
-            Some(win) if (win.w, win.h) != (width, height) => cx
-                .image
-                .map_frames(|frame| frame.cropped(win.x, win.y, win.w, win.h)),
+            Some(win) if (win.w, win.h) != (width, height) => {
+                cx.image.crop(win.x, win.y, win.w, win.h)
+            }
             _ => Ok(()),
         }
     }

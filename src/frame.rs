@@ -264,13 +264,10 @@ impl Image {
 
     /// An animation; every frame must have the size of the first.
     pub fn animation(frames: Vec<Frame>, loop_count: LoopCount) -> Result<Self> {
-        let first = frames
-            .first()
-            .ok_or_else(|| Error::corrupt("the image has no frames"))?;
-        let size = (first.width, first.height);
-        if frames.iter().any(|f| (f.width, f.height) != size) {
-            return Err(Error::internal("animation frames differ in size"));
+        if frames.is_empty() {
+            return Err(Error::corrupt("the image has no frames"));
         }
+        check_one_size(&frames)?;
         Ok(Image { frames, loop_count })
     }
 
@@ -327,17 +324,27 @@ impl Image {
         }
     }
 
-    /// Replaces every frame by `f(frame)`; `f` must give all frames one size.
+    /// Replaces every frame by `f(frame)`; `f` must give all frames one size. Each frame
+    /// goes as soon as its successor exists, so that an animation is never held twice; after
+    /// an error the image is partly mapped (callers drop it).
     pub fn map_frames(&mut self, mut f: impl FnMut(&Frame) -> Result<Frame>) -> Result<()> {
-        let mut out = Vec::with_capacity(self.frames.len());
-        for frame in &self.frames {
+        for frame in &mut self.frames {
             let mut next = f(frame)?;
             next.delay_ms = frame.delay_ms;
-            out.push(next);
+            *frame = next;
         }
-        *self = Image::animation(out, self.loop_count)?;
-        Ok(())
+        check_one_size(&self.frames)
     }
+}
+
+/// An error unless every frame has the size of the first.
+fn check_one_size(frames: &[Frame]) -> Result<()> {
+    let mut sizes = frames.iter().map(|f| (f.width, f.height));
+    let first = sizes.next();
+    if sizes.any(|size| Some(size) != first) {
+        return Err(Error::internal("animation frames differ in size"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ step "cargo test (native)"
 cargo test
 
 step "cargo test: the patched jpeg-encoder's own unit tests (vendor/jpeg-encoder/PATCHED.md)"
-cargo test --manifest-path vendor/jpeg-encoder/Cargo.toml --target-dir target/vendor --lib
+cargo test --manifest-path vendor/jpeg-encoder/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}/vendor" --lib
 
 step "cargo test: CLI batch mode"
 cargo test --features cli --test cli_batch

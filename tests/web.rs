@@ -157,6 +157,48 @@ fn jpeg_forward_dct_simd128_matches_the_scalar_code() {
     }
 }
 
+/// zune-jpeg patch (vendor/zune-jpeg): its SIMD128 YCbCr → RGBA writes the scalar code's
+/// bytes for every sample triple the decoder produces (all 2^24 of 0..=255) and wider ones.
+#[wasm_bindgen_test]
+fn jpeg_ycbcr_to_rgba_simd128_matches_the_scalar_code() {
+    use zune_jpeg::{ycbcr_to_rgba_inner_16_scalar, ycbcr_to_rgba_simd128};
+
+    let compare = |y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16], at: usize| {
+        let (mut scalar, mut simd) = (vec![9_u8; at + 64], vec![9_u8; at + 64]);
+        let (mut scalar_at, mut simd_at) = (at, at);
+        ycbcr_to_rgba_inner_16_scalar::<false>(y, cb, cr, &mut scalar, &mut scalar_at);
+        ycbcr_to_rgba_simd128(y, cb, cr, &mut simd, &mut simd_at);
+        assert_eq!(scalar, simd, "{y:?} {cb:?} {cr:?}");
+        assert_eq!((scalar_at, simd_at), (at + 64, at + 64));
+    };
+    let samples: [i16; 256] = std::array::from_fn(|v| i16::try_from(v).expect("< 256"));
+    for y in 0..=255 {
+        for cb in 0..=255 {
+            let cb = [cb; 16];
+            for cr in samples.chunks_exact(16) {
+                let cr = cr.try_into().expect("16 samples");
+                compare(&[y; 16], &cb, cr, usize::from(y.unsigned_abs() % 5));
+            }
+        }
+    }
+    // Wider values (the scalar code's `c - 128` is an i16 subtraction: from -32640 up).
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut sample = || {
+        // xorshift64 from a fixed seed
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let value = i32::try_from(state % 65_408).expect("< 2^16") - 32_640;
+        i16::try_from(value).expect("in -32640..=32767")
+    };
+    for _ in 0..20_000 {
+        let y = std::array::from_fn(|_| sample());
+        let cb = std::array::from_fn(|_| sample());
+        let cr = std::array::from_fn(|_| sample());
+        compare(&y, &cb, &cr, 3);
+    }
+}
+
 #[wasm_bindgen_test]
 fn probes_the_jpeg_fixture() {
     let probe = ossimg::probe(HOPPER_JPG).expect("probe hopper.jpg");

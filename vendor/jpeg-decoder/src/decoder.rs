@@ -1177,9 +1177,7 @@ fn decode_block_with<R: BufRead>(
 
     // Section F.1.2.2.1
     while index < spectral_selection.end {
-        // ossimg patch: the room left in the band (1..=63), for the overrun case.
-        let room = spectral_selection.end - index;
-        if let Some((value, run)) = huffman.decode_fast_ac(reader, ac_table.unwrap(), room)? {
+        if let Some((value, run)) = huffman.decode_fast_ac(reader, ac_table.unwrap())? {
             // ossimg patch: an end of block from the lookup table, as `byte == 0x00` below.
             if value == 0 {
                 break;

@@ -11,8 +11,6 @@ use crate::parser::ScanInfo;
 
 // ossimg patch: 8 → 10, more codes (and code + magnitude) in one lookup.
 const LUT_BITS: u8 = 10;
-// ossimg patch: upstream's `LUT_BITS`, for `decode_fast_ac`'s overrun case.
-const UPSTREAM_LUT_BITS: u8 = 8;
 
 // ossimg patch: `Clone, Copy`, so that `decode_block` can work on a copy held in registers.
 #[derive(Debug, Clone, Copy)]
@@ -63,12 +61,8 @@ impl HuffmanDecoder {
         }
     }
 
-    // ossimg patch: `room`, the coefficients left in the band. A run that reaches past it
-    // (damaged data) ends the block; upstream's 8-bit table then had read the magnitude
-    // bits only for codes whose code and magnitude fit 8 bits (its slow path stops after the
-    // code), so the same bits are consumed here and the rest of the scan decodes as there.
     #[inline(always)] // ossimg patch: as `decode`.
-    pub fn decode_fast_ac<R: BufRead>(&mut self, reader: &mut R, table: &HuffmanTable, room: u8) -> Result<Option<(i16, u8)>> {
+    pub fn decode_fast_ac<R: BufRead>(&mut self, reader: &mut R, table: &HuffmanTable) -> Result<Option<(i16, u8)>> {
         if let Some(ref ac_lut) = table.ac_lut {
             if self.num_bits < LUT_BITS {
                 self.read_bits(reader)?;
@@ -80,9 +74,7 @@ impl HuffmanDecoder {
                 let run = run_size >> 4;
                 let size = run_size & 0x0f;
 
-                let magnitude_bits = 16 - value.unsigned_abs().leading_zeros() as u8;
-                let overrun = value != 0 && run >= room && size > UPSTREAM_LUT_BITS;
-                self.consume_bits(if overrun { size - magnitude_bits } else { size });
+                self.consume_bits(size);
                 return Ok(Some((value, run)));
             }
         }

@@ -697,29 +697,32 @@ impl<W: JfifWrite> Encoder<W> {
         Ok(())
     }
 
-    /// ossimg patch: whether `component` is box-averaged 2×2 (4:2:0 with
+    /// ossimg patch: which components are box-averaged 2×2 (4:2:0 with
     /// `ChromaSubsamplingMethod::Average`), which `downsample_h2v2_components` does for a
     /// whole plane at once instead of `get_block_averaged`'s division per sample.
-    fn is_h2v2_average(&self, component: &Component) -> bool {
+    fn h2v2_averaged(&self) -> [bool; 4] {
         let (max_h, max_v) = self.get_max_sampling_size();
-        self.chroma_subsampling_method == ChromaSubsamplingMethod::Average
-            && max_h == 2 * component.horizontal_sampling_factor as usize
-            && max_v == 2 * component.vertical_sampling_factor as usize
+        let average = self.chroma_subsampling_method == ChromaSubsamplingMethod::Average;
+        let mut flags = [false; 4];
+        for (flag, component) in flags.iter_mut().zip(&self.components) {
+            *flag = average
+                && max_h == 2 * component.horizontal_sampling_factor as usize
+                && max_v == 2 * component.vertical_sampling_factor as usize;
+        }
+        flags
     }
 
-    /// ossimg patch: replaces each 2×2-averaged plane of `rows` (`width` samples a row, an
-    /// even number of rows) by its half-size average; `spare` is a buffer to swap in.
+    /// ossimg patch: replaces each plane of `rows` flagged in `h2v2` (`width` samples a
+    /// row, an even number of rows) by its half-size average; `spare` is a buffer to swap in.
     fn downsample_h2v2_components(
-        &self,
         rows: &mut [Vec<u8>; 4],
+        h2v2: [bool; 4],
         width: usize,
         spare: &mut Vec<u8>,
     ) {
-        for (component, plane) in self.components.iter().zip(rows.iter_mut()) {
-            if self.is_h2v2_average(component) {
-                downsample_h2v2(plane, width, spare);
-                core::mem::swap(plane, spare);
-            }
+        for (plane, _) in rows.iter_mut().zip(h2v2).filter(|(_, h2v2)| *h2v2) {
+            downsample_h2v2(plane, width, spare);
+            core::mem::swap(plane, spare);
         }
     }
 
@@ -777,6 +780,7 @@ impl<W: JfifWrite> Encoder<W> {
 
         let mut prev_dc = [0i16; 4];
         let mut half_plane = Vec::new(); // ossimg patch
+        let h2v2 = self.h2v2_averaged(); // ossimg patch
 
         let restart_interval = self.restart_interval.unwrap_or(0);
         let mut restarts = 0;
@@ -801,7 +805,7 @@ impl<W: JfifWrite> Encoder<W> {
                     }
                 }
             }
-            self.downsample_h2v2_components(&mut row, buffer_width, &mut half_plane); // ossimg patch
+            Self::downsample_h2v2_components(&mut row, h2v2, buffer_width, &mut half_plane); // ossimg patch
 
             for block_x in 0..num_cols {
                 if restart_interval > 0 && restarts_to_go == 0 {
@@ -827,7 +831,7 @@ impl<W: JfifWrite> Encoder<W> {
                             let bx = block_x * 8 * max_h_sampling + (h_offset * 8);
                             let by = v_offset * 8;
                             // ossimg patch: planes averaged 2×2 by downsample_h2v2.
-                            let mut block = if self.is_h2v2_average(component) {
+                            let mut block = if h2v2[i] {
                                 get_block(&row[i], bx / 2, by / 2, 1, 1, buffer_width / 2)
                             } else if average {
                                 get_block_averaged(
@@ -1083,7 +1087,8 @@ impl<W: JfifWrite> Encoder<W> {
             }
         }
 
-        self.downsample_h2v2_components(&mut row, buffer_width, &mut Vec::new()); // ossimg patch
+        let h2v2 = self.h2v2_averaged(); // ossimg patch
+        Self::downsample_h2v2_components(&mut row, h2v2, buffer_width, &mut Vec::new()); // ossimg patch
 
         let num_cols = usize::from(width).div_ceil(8);
         let num_rows = usize::from(height).div_ceil(8);
@@ -1111,7 +1116,7 @@ impl<W: JfifWrite> Encoder<W> {
                     let bx = block_x * 8 * h_scale;
                     let by = block_y * 8 * v_scale;
                     // ossimg patch: planes averaged 2×2 by downsample_h2v2.
-                    let mut block = if self.is_h2v2_average(component) {
+                    let mut block = if h2v2[i] {
                         get_block(&row[i], bx / 2, by / 2, 1, 1, buffer_width / 2)
                     } else if average {
                         get_block_averaged(&row[i], bx, by, h_scale, v_scale, buffer_width)
@@ -1411,6 +1416,8 @@ mod tests {
     use alloc::vec::Vec;
 
     use crate::encoder::{downsample_h2v2, get_block, get_block_averaged, get_num_bits};
+    use crate::writer::get_code;
+    use crate::{Encoder, SamplingFactor};
 
     // ossimg patch: the whole-plane 2×2 average is get_block_averaged's, block for block.
     #[test]
@@ -1428,8 +1435,6 @@ mod tests {
             assert_eq!(averaged.data, from_half.data, "block at {bx}, {by}");
         }
     }
-    use crate::writer::get_code;
-    use crate::{Encoder, SamplingFactor};
 
     #[test]
     fn test_get_block_averaged_2x2() {

@@ -2,7 +2,6 @@
 //! frame fully composited (what a browser shows at that moment), with its delay, so that
 //! actions can treat each frame as a plain picture.
 
-use crate::codec::ImageFormat;
 use crate::error::{Error, Result};
 
 /// One RGBA8 picture, row-major, no padding.
@@ -297,14 +296,10 @@ impl Image {
         }
     }
 
-    /// Gives the transparent areas that an action cut away (circle, rounded-corners, the
-    /// corners rotate exposes) the look of the final format: they stay transparent where
-    /// it stores alpha and become white in a JPEG (spec README §2.4).
-    pub fn show_cut_areas_as(&mut self, format: ImageFormat) {
-        if format == ImageFormat::Jpeg {
-            for frame in &mut self.frames {
-                frame.flatten_onto([255, 255, 255]);
-            }
+    /// Composites every frame over an opaque `background`, in place.
+    pub fn flatten_onto(&mut self, background: [u8; 3]) {
+        for frame in &mut self.frames {
+            frame.flatten_onto(background);
         }
     }
 
@@ -447,15 +442,13 @@ mod tests {
     }
 
     #[test]
-    fn mask_scales_alpha_and_jpeg_shows_cut_areas_white() {
+    fn mask_scales_alpha_and_flattening_shows_cut_areas_white() {
         let px = vec![10, 20, 30, 255, 10, 20, 30, 200, 10, 20, 30, 255];
         let mut image = Image::still(Frame::from_rgba(3, 1, px).unwrap());
         image.mask(|x, _| [1.0, 0.5, 0.0][x as usize]);
         let masked = image.first().pixels().to_vec();
         assert_eq!(masked, [10, 20, 30, 255, 10, 20, 30, 100, 10, 20, 30, 0]);
-        image.show_cut_areas_as(ImageFormat::Png);
-        assert_eq!(image.first().pixels(), masked, "PNG keeps the alpha");
-        image.show_cut_areas_as(ImageFormat::Jpeg);
+        image.flatten_onto([255, 255, 255]);
         // Alpha 100 over white: (c·100 + 255·155) / 255.
         assert_eq!(
             image.first().pixels(),

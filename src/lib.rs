@@ -19,18 +19,21 @@
 mod alloc_budget;
 pub mod codec;
 pub mod error;
+pub mod format;
 pub mod frame;
 pub mod limits;
 pub mod ops;
+pub mod options;
 pub mod pipeline;
 pub mod spec;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use codec::{ImageFormat, Probe};
 pub use error::{Error, ErrorKind, Result};
-pub use limits::Limits;
-pub use pipeline::{Options, Output, Pipeline};
+pub use format::{ImageFormat, Probe};
+pub use limits::{Admission, Limits};
+pub use options::{ObjectResolver, Options};
+pub use pipeline::{Output, Pipeline};
 pub use spec::styles::split_style_delimiter;
 
 /// Processes `input` with `spec` under the OSS limits and default options.

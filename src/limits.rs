@@ -1,8 +1,8 @@
 //! OSS limits as a value. Sources are checked from header facts ([`Probe`]) before a single
 //! frame buffer exists; outputs are checked before they are allocated.
 
-use crate::codec::{ImageFormat, Probe};
 use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
 
 /// The heap cap of [`Limits::workers`]: the heap (the input the glue copied in included)
 /// may grow the wasm memory by 96 MiB beyond what lies below it (static data and the 1 MiB
@@ -123,6 +123,20 @@ impl Limits {
         Ok(())
     }
 
+    /// Decides from the header whether a source may be decoded, `frames` of its frames at
+    /// once: sides and total pixels ([`Limits::check_source`]), then the RGBA bytes of those
+    /// frames against the decode budget. The one gate before any pixel is allocated: a
+    /// decoder takes the [`Admission`] it returns.
+    pub fn admit(&self, probe: &Probe, frames: u32) -> Result<Admission> {
+        self.check_source(probe)?;
+        let decode_bytes =
+            self.check_frames_alloc("decoding", probe.width, probe.height, frames)?;
+        Ok(Admission {
+            frames,
+            decode_bytes,
+        })
+    }
+
     /// The size of an image an action or the encoder is about to produce.
     pub fn check_output(&self, width: u32, height: u32) -> Result<()> {
         let pixels = u64::from(width) * u64::from(height);
@@ -189,6 +203,32 @@ impl Limits {
             ));
         }
         Ok(())
+    }
+}
+
+/// A source let through by [`Limits::admit`]: how many frames are decoded and the RGBA
+/// bytes they may take together. Only `admit` makes one, so holding one proves the checks ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Admission {
+    frames: u32,
+    decode_bytes: u64,
+}
+
+impl Admission {
+    /// An answer that reads only the header (`info`): nothing is decoded.
+    pub(crate) const HEADER_ONLY: Admission = Admission {
+        frames: 0,
+        decode_bytes: 0,
+    };
+
+    /// Frames to decode: 1 for a still result, all of them for a kept animation.
+    pub fn frames(&self) -> u32 {
+        self.frames
+    }
+
+    /// The RGBA bytes the decoded frames may take together.
+    pub fn decode_bytes(&self) -> u64 {
+        self.decode_bytes
     }
 }
 

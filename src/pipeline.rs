@@ -1,113 +1,42 @@
-//! A parsed chain and how it runs: probe → limits → decode → orient → actions → encode.
+//! A parsed spec and how it runs: admit → decode → orient → actions → encode, or the JSON
+//! answer of an end step.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
 
-use crate::codec::{self, EncodeOptions, Frames, ImageFormat, Probe};
-use crate::error::{Error, Result};
-use crate::ops::{self, AutoOrient, Ctx, Format, Interlace, Quality, Setting, Step};
+use crate::codec::{self, EncodeOptions};
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::{ImageFormat, Probe};
+use crate::limits::Admission;
+use crate::ops::chain::{parse_steps, Place};
+use crate::ops::{self, Chain, Ctx, End, Format, Interlace, Quality, Setting, Step};
+use crate::options::Options;
 use crate::spec::{lexer, styles};
-use crate::Limits;
 
-/// Everything a call may configure besides the spec.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Options {
-    pub limits: Limits,
-    /// Style registry: name → `image/...` content.
-    pub styles: HashMap<String, String>,
-    /// Watermark images by object key (the host fetches them from the same bucket).
-    pub objects: HashMap<String, Vec<u8>>,
-    /// Asked for a watermark picture that `objects` lacks; `None` (or no answer) is
-    /// EC 0040-00000025.
-    pub object_resolver: Option<ObjectResolver>,
-    /// Font files (TrueType/OpenType, a collection gives its first face) by OSS font name
-    /// (e.g. `wqy-zenhei`), plus the default faces `wqy-microhei` and `dejavu-sans` that
-    /// `scripts/fonts.sh` builds. A text mark draws with its font's fallback chain
-    /// (fonts.md §4) restricted to these; an absent requested font falls back to
-    /// `wqy-microhei`; none at all is a 500 error.
-    pub fonts: HashMap<String, Vec<u8>>,
-    /// Reject unknown parameter keys (README rule 12); `false` ignores them.
-    pub strict_unknown_params: bool,
-    pub max_spec_len: usize,
-    pub max_actions: usize,
-    /// JPEG quality when the chain has no `quality` action.
-    pub default_jpeg_quality: u8,
-    /// WebP quality when the chain has no `quality` action.
-    pub default_webp_quality: u8,
-    /// Apply the EXIF orientation when the chain has no `auto-orient`.
-    pub default_auto_orient: bool,
-    /// `rotate` makes an animation static, as the vendor's rotate page says (README G5);
-    /// off by default: the general limits page keeps the animation.
-    pub compat_static_gif_rotate: bool,
-    /// Check `rotate`'s 4,096 px limit on the image at that step instead of the source
-    /// object (rotate.md Q1).
-    pub lenient_rotate_limit: bool,
-    /// Decode a JPEG at 1/2, 1/4 or 1/8 scale when the chain's first resize shrinks it
-    /// that much anyway (same output size, near-identical pixels, far less time and memory).
-    pub shrink_on_load: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            limits: Limits::oss(),
-            styles: HashMap::new(),
-            objects: HashMap::new(),
-            object_resolver: None,
-            fonts: HashMap::new(),
-            strict_unknown_params: true,
-            max_spec_len: 4096,
-            max_actions: 64,
-            default_jpeg_quality: 90,
-            default_webp_quality: 85,
-            default_auto_orient: true,
-            compat_static_gif_rotate: false,
-            lenient_rotate_limit: false,
-            shrink_on_load: true,
-        }
-    }
-}
-
-/// Fetches a watermark picture by its exact object key (watermark.md §9), so that a Rust
-/// host can load pictures on demand instead of filling `Options::objects` up front.
-#[derive(Clone)]
-pub struct ObjectResolver(pub Arc<FetchObject>);
-
-/// What an [`ObjectResolver`] calls: the object key in, the bytes (or nothing) out.
-/// `RefUnwindSafe` keeps `Options` usable across `catch_unwind`.
-pub type FetchObject = dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync + std::panic::RefUnwindSafe;
-
-impl fmt::Debug for ObjectResolver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ObjectResolver(..)")
-    }
-}
-
-/// A validated chain: pixel actions in order plus the position-independent settings
-/// (the last occurrence of each wins).
+/// A validated spec: the chain of pixel actions, the end step that answers JSON instead
+/// of an image (if any), and the encoder settings (the last occurrence of each wins).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pipeline {
-    pub actions: Vec<ops::Action>,
+    /// `auto-orient` and the actions, in order.
+    pub chain: Chain,
+    /// `info` (alone) or `average-hue` (last).
+    pub end: Option<End>,
     pub format: Option<Format>,
     pub quality: Option<Quality>,
     pub interlace: Option<Interlace>,
-    /// `None` when the chain does not mention `auto-orient` (the default applies).
-    pub auto_orient: Option<AutoOrient>,
 }
 
 impl Pipeline {
     /// Parses a spec (`image/...`, `x-oss-process=...`, percent-encoded, or `style/<name>`).
     /// An empty spec is not a pipeline: callers return the source unchanged.
     pub fn parse(spec: &str, options: &Options) -> Result<Pipeline> {
-        if spec.len() > options.max_spec_len {
+        let rules = options.rules;
+        if spec.len() > rules.max_spec_len {
             return Err(Error::invalid(
                 Some("0017-00000288"),
                 format!(
                     "The process parameter is longer than {} bytes.",
-                    options.max_spec_len
+                    rules.max_spec_len
                 ),
             ));
         }
@@ -117,22 +46,20 @@ impl Pipeline {
         } else {
             &spec
         };
-        let steps = lexer::parse_chain(chain, options.max_actions)?
-            .iter()
-            .map(|segment| ops::parse_step(segment, options.strict_unknown_params))
-            .collect::<Result<Vec<Step>>>()?;
+        let steps = parse_steps(chain, rules, Place::Request)?;
         check_chain_rules(&steps)?;
         let mut pipeline = Pipeline::default();
         for step in steps {
             match step {
-                Step::Action(action) => pipeline.actions.push(action),
+                Step::Action(action) => pipeline.chain.actions.push(action),
+                Step::End(end) => pipeline.end = Some(end),
                 Step::Setting(Setting::Format(f)) => pipeline.format = Some(f),
                 Step::Setting(Setting::Quality(q)) => pipeline.quality = Some(q),
                 // `interlace,0` is the default: stored as absent so equal meanings compare equal.
                 Step::Setting(Setting::Interlace(i)) => {
                     pipeline.interlace = i.progressive.then_some(i)
                 }
-                Step::Setting(Setting::AutoOrient(a)) => pipeline.auto_orient = Some(a),
+                Step::Setting(Setting::AutoOrient(a)) => pipeline.chain.auto_orient = Some(a),
             }
         }
         Ok(pipeline)
@@ -140,7 +67,7 @@ impl Pipeline {
 
     /// The settings as steps, in canonical order.
     fn settings(&self) -> impl Iterator<Item = Setting> + '_ {
-        let auto_orient = self.auto_orient.clone().map(Setting::AutoOrient);
+        let auto_orient = self.chain.auto_orient.clone().map(Setting::AutoOrient);
         let format = self.format.clone().map(Setting::Format);
         let quality = self.quality.map(Setting::Quality);
         let interlace = self.interlace.clone().map(Setting::Interlace);
@@ -151,16 +78,10 @@ impl Pipeline {
 
     /// Whether an animated source keeps its frames (README §6).
     fn keeps_animation(&self, output: ImageFormat, options: &Options) -> bool {
-        let static_rotate = |a: &ops::Action| {
-            options.compat_static_gif_rotate && matches!(a, ops::Action::Rotate(_))
-        };
         output.can_animate()
             && self.quality.is_none()
-            && self.auto_orient.is_none()
-            && self
-                .actions
-                .iter()
-                .all(|a| a.keeps_animation() && !static_rotate(a))
+            && self.end.is_none()
+            && self.chain.keeps_animation(options)
     }
 
     /// The format the result is written in (format.md): the source format unless
@@ -173,66 +94,62 @@ impl Pipeline {
         }
     }
 
-    /// Runs the chain on `input`, whose header facts are `probe`.
+    /// Decides from the header whether this pipeline may run on the source that `probe`
+    /// describes, and how many of its frames it decodes: all of them when an animation
+    /// stays animated, else the first. Hosts ask it before they fetch a whole object
+    /// (`checkSource` in JS) and `run` asks it before decoding, so both decide alike.
+    pub fn admit(&self, probe: &Probe, options: &Options) -> Result<Admission> {
+        // `info` reads only the header and EXIF: it answers for any source within the
+        // byte limit, without decoding (info.md).
+        if let Some(End::Info(_)) = self.end {
+            return Ok(Admission::HEADER_ONLY);
+        }
+        let animated = probe.format.can_animate()
+            && probe.frames > 1
+            && self.keeps_animation(self.output_format(probe.format), options);
+        let frames = if animated { probe.frames } else { 1 };
+        options.limits.admit(probe, frames)
+    }
+
+    /// Runs the pipeline on `input`, whose header facts are `probe`.
     pub fn run(&self, input: &[u8], probe: &Probe, options: &Options) -> Result<Output> {
-        // `info` stands alone (check_chain_rules) and reads only the header and EXIF, so it
-        // answers for any source within the byte limit, without decoding (info.md).
-        if let [ops::Action::Info(_)] = self.actions.as_slice() {
+        let admission = self.admit(probe, options)?;
+        if let Some(End::Info(_)) = self.end {
             return Ok(Output::Json(ops::info::describe(input, probe)));
         }
         let limits = &options.limits;
-        limits.check_source(probe)?;
-        let output_format = self.output_format(probe.format);
-        let frames = if probe.frames > 1 && self.keeps_animation(output_format, options) {
-            Frames::All
-        } else {
-            Frames::First
-        };
-        let orient = match &self.auto_orient {
-            Some(a) => a.enabled,
-            None => options.default_auto_orient,
-        };
+        let orient = self.chain.orients(options);
         let hint = options
             .shrink_on_load
             .then(|| self.shrink_on_load(probe, orient))
             .flatten();
         let shrunk = match hint {
-            Some(min) => codec::decode_shrunk(input, probe, limits, min)?,
+            Some(min) => codec::decode_shrunk(input, probe, &admission, min)?,
             None => None,
         };
         let prescaled = shrunk.is_some();
         let image = match shrunk {
             Some(image) => image,
-            None => codec::decode(input, probe, limits, frames)?,
+            None => codec::decode(input, probe, limits, &admission)?,
         };
+        // The size the actions start from: the source's, upright.
+        let decoded_size = if prescaled {
+            oriented_size(probe, orient)
+        } else if swaps_sides(probe, orient) {
+            (image.height(), image.width())
+        } else {
+            (image.width(), image.height())
+        };
+        let output_format = self.output_format(probe.format);
         let mut cx = Ctx {
             image,
             source: probe,
-            source_bytes: input,
             output_format,
             options,
-            limits,
-            json: None,
         };
-        if orient {
-            ops::auto_orient::apply_orientation(&mut cx, self.auto_orient.is_some())?;
-        }
-        let decoded_size = if prescaled {
-            oriented_size(probe, orient)
-        } else {
-            (cx.image.width(), cx.image.height())
-        };
-        for (i, action) in self.actions.iter().enumerate() {
-            match action {
-                // The reduced frame stands for the full-size source.
-                ops::Action::Resize(resize) if i == 0 && prescaled => {
-                    resize.apply_as_if(&mut cx, decoded_size)?
-                }
-                _ => action.apply(&mut cx)?,
-            }
-            if let Some(json) = cx.json.take() {
-                return Ok(Output::Json(json));
-            }
+        self.chain.run(&mut cx, prescaled.then_some(decoded_size))?;
+        if let Some(End::AverageHue(hue)) = &self.end {
+            return Ok(Output::Json(hue.answer(&cx.image)));
         }
         let image = cx.image;
         // Output limits bind what the actions produced; a source within the source
@@ -260,12 +177,12 @@ impl Pipeline {
     /// size in stored (unrotated) pixels that resize samples the source down to, so the
     /// decoder may decode at a fraction of the size. `None` when it does not apply.
     fn shrink_on_load(&self, probe: &Probe, orient: bool) -> Option<(u32, u32)> {
-        let Some(ops::Action::Resize(resize)) = self.actions.first() else {
+        let Some(ops::Action::Resize(resize)) = self.chain.actions.first() else {
             return None;
         };
         let turns = orient && (2..=8).contains(&probe.orientation);
         // An explicit auto-orient checks the rotation limit on the decoded size.
-        if probe.format != ImageFormat::Jpeg || (turns && self.auto_orient.is_some()) {
+        if probe.format != ImageFormat::Jpeg || (turns && self.chain.auto_orient.is_some()) {
             return None;
         }
         let (w, h) = oriented_size(probe, orient);
@@ -317,19 +234,15 @@ fn oriented_size(probe: &Probe, orient: bool) -> (u32, u32) {
 /// Rules about the chain as a whole: `info` stands alone (info.md), `average-hue` is last
 /// (average-hue.md), at most 3 watermarks carry a picture (watermark.md §5, EC 0026).
 fn check_chain_rules(steps: &[Step]) -> Result<()> {
-    let is = |step: &Step, f: fn(&ops::Action) -> bool| matches!(step, Step::Action(a) if f(a));
-    if steps.len() > 1
-        && steps
-            .iter()
-            .any(|s| is(s, |a| matches!(a, ops::Action::Info(_))))
-    {
+    let info = |s: &Step| matches!(s, Step::End(End::Info(_)));
+    if steps.len() > 1 && steps.iter().any(info) {
         return Err(Error::invalid(
             None,
             "The action info cannot be combined with other actions.",
         ));
     }
-    let hue = |a: &ops::Action| matches!(a, ops::Action::AverageHue(_));
-    if let Some(pos) = steps.iter().position(|s| is(s, hue)) {
+    let hue = |s: &Step| matches!(s, Step::End(End::AverageHue(_)));
+    if let Some(pos) = steps.iter().position(hue) {
         if pos + 1 != steps.len() {
             return Err(Error::invalid(
                 None,
@@ -339,15 +252,14 @@ fn check_chain_rules(steps: &[Step]) -> Result<()> {
     }
     let pictures = steps
         .iter()
-        .filter(|s| {
-            is(
-                s,
-                |a| matches!(a, ops::Action::Watermark(w) if w.object_key().is_some()),
-            )
-        })
+        .filter(
+            |s| matches!(s, Step::Action(ops::Action::Watermark(w)) if w.object_key().is_some()),
+        )
         .count();
     if pictures > 3 {
-        return Err(Error::invalid(
+        // watermark.md §8: 0025/26/27 are WatermarkError.
+        return Err(Error::new(
+            ErrorKind::WatermarkError,
             Some("0040-00000026"),
             "At most 3 image watermarks are allowed in one request.",
         ));
@@ -365,22 +277,24 @@ impl FromStr for Pipeline {
 
 /// The canonical spec: actions in order, then `auto-orient`, `format`, `quality`,
 /// `interlace`. Two specs that mean the same print the same string (a cache key).
-/// `average-hue` must stay last, so a chain ending in it prints the settings first.
+/// An end step must stay last, so a chain with one prints the settings first.
 impl fmt::Display for Pipeline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("image")?;
-        if self.actions.is_empty() && self.settings().next().is_none() {
+        let actions = &self.chain.actions;
+        if actions.is_empty() && self.end.is_none() && self.settings().next().is_none() {
             // A chain that only re-encodes (`image/interlace,0`) still needs one action.
             return f.write_str("/interlace,0");
         }
-        let settings_first = matches!(self.actions.last(), Some(ops::Action::AverageHue(_)));
-        if settings_first {
+        if self.end.is_some() {
             self.settings().try_for_each(|s| write!(f, "/{s}"))?;
         }
-        for action in &self.actions {
+        for action in actions {
             write!(f, "/{action}")?;
         }
-        if !settings_first {
+        if let Some(end) = &self.end {
+            write!(f, "/{end}")?;
+        } else {
             self.settings().try_for_each(|s| write!(f, "/{s}"))?;
         }
         Ok(())

@@ -16,8 +16,10 @@ use wasm_bindgen::JsCast;
 
 use crate::alloc_budget;
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::ops::Action;
-use crate::{Limits, Options, Output, Pipeline};
+use crate::options::Options;
+use crate::pipeline::{Output, Pipeline};
 
 /// The option keys `read_options` understands; anything else is a `TypeError` (a typo
 /// such as `style` for `styles` must not be silently ignored).
@@ -105,20 +107,27 @@ pub fn probe(input: &[u8]) -> Result<JsValue, JsValue> {
     Ok(out.into())
 }
 
-/// Throws the `ImageTooLarge` error `process` would give when `input` is over
-/// `options.limits` (bytes, sides, pixels, decode budget), judged from the header only.
-/// Hosts call it with `"oss"` and `"workers"` limits to choose between processing and
-/// serving the original (`x-ossimg-fallback`). Other probe errors are thrown as well.
+/// Throws the `ImageTooLarge` error `process(input, spec, options)` would give when
+/// `input` is over `options.limits` (bytes, sides, pixels, decode budget), judged from
+/// the header only, with the same frame choice as `process` ([`Pipeline::admit`]). Hosts
+/// call it with `"oss"` and `"workers"` limits to choose between processing and serving
+/// the original (`x-ossimg-fallback`). Probe and spec errors are thrown as well; an empty
+/// spec processes nothing and passes.
 #[wasm_bindgen(js_name = "checkSource")]
-pub fn check_source(input: &[u8], options: JsValue) -> Result<(), JsValue> {
+pub fn check_source(input: &[u8], spec: &str, options: JsValue) -> Result<(), JsValue> {
     install_panic_hook();
-    let limits = read_options(&options)?.limits;
-    let checked = limits.check_source_bytes(input.len()).and_then(|()| {
-        let p = crate::probe(input)?;
-        limits.check_source(&p)?;
-        limits.check_frames_alloc("decoding", p.width, p.height, p.frames)?;
-        Ok(())
-    });
+    let options = read_options(&options)?;
+    let checked = options
+        .limits
+        .check_source_bytes(input.len())
+        .and_then(|()| {
+            let probe = crate::probe(input)?;
+            if crate::asks_for_nothing(spec) {
+                return Ok(());
+            }
+            Pipeline::parse(spec, &options)?.admit(&probe, &options)?;
+            Ok(())
+        });
     checked.map_err(|e| oss_error(&e))
 }
 
@@ -147,7 +156,7 @@ pub fn parse(spec: &str, options: JsValue) -> Result<JsValue, JsValue> {
         Some(Pipeline::parse(spec, &options).map_err(|e| oss_error(&e))?)
     };
     if let Some(pipeline) = &pipeline {
-        for action in &pipeline.actions {
+        for action in &pipeline.chain.actions {
             if let Action::Watermark(w) = action {
                 if let Some(key) = w.object_key() {
                     if !objects.contains(&key) {
@@ -314,7 +323,7 @@ fn read_options(value: &JsValue) -> Result<Options, JsValue> {
         };
     }
     if let Some(v) = field(value, "strict")? {
-        options.strict_unknown_params = read_bool(&v, "strict")?;
+        options.rules.strict = read_bool(&v, "strict")?;
     }
     if let Some(v) = field(value, "autoOrient")? {
         options.default_auto_orient = read_bool(&v, "autoOrient")?;

@@ -1,8 +1,7 @@
 //! The codec layer through the public API: sniff → probe → limits → decode → encode.
 
-use ossimg::codec::{
-    decode, encode, estimate_jpeg_quality, probe, sniff, EncodeOptions, Frames, ImageFormat,
-};
+use ossimg::codec::{decode, encode, estimate_jpeg_quality, probe, sniff, EncodeOptions};
+use ossimg::format::ImageFormat;
 use ossimg::frame::{Frame, Image, LoopCount};
 use ossimg::{ErrorKind, Limits};
 
@@ -36,10 +35,21 @@ fn options(format: ImageFormat) -> EncodeOptions {
     }
 }
 
+/// Which frames `read` decodes.
+#[derive(Clone, Copy)]
+enum Frames {
+    All,
+    First,
+}
+
 fn read(bytes: &[u8], limits: &Limits, frames: Frames) -> ossimg::Result<Image> {
     let p = probe(bytes)?;
-    limits.check_source(&p)?;
-    decode(bytes, &p, limits, frames)
+    let count = match frames {
+        Frames::All if p.format.can_animate() => p.frames,
+        _ => 1,
+    };
+    let admission = limits.admit(&p, count)?;
+    decode(bytes, &p, limits, &admission)
 }
 
 #[test]

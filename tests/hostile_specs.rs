@@ -135,10 +135,10 @@ fn nasty_strings() -> Vec<(String, &'static str, Option<&'static str>)> {
         ("sys/saveas,o_b3V0LmpwZw".into(), "NotImplemented", None),
         ("video/snapshot,t_0".into(), "NotImplemented", None),
         ("image/format,heic".into(), "NotImplemented", None),
-        // More than 3 picture watermarks.
+        // More than 3 picture watermarks: WatermarkError per watermark.md §8.
         (
             format!("image{}", "/watermark,image_cGFuZGEucG5n".repeat(4)),
-            inv,
+            "WatermarkError",
             Some("0040-00000026"),
         ),
         // Size: a 1 MB spec and 10,000 actions hit the 4,096-byte limit first.
@@ -185,7 +185,7 @@ fn nasty_strings_are_typed_400s() {
 #[test]
 fn ten_thousand_actions_hit_the_action_limit() {
     let mut options = Options::default();
-    options.max_spec_len = usize::MAX;
+    options.rules.max_spec_len = usize::MAX;
     let mut timings = Timings::default();
     let many = format!("image{}", "/resize,w_1".repeat(10_000));
     assert_rejected(&many, &options, "InvalidArgument", None, &mut timings);

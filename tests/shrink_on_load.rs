@@ -84,18 +84,18 @@ fn the_reduced_decode_is_taken_and_close_to_the_full_one() {
     assert!(db >= 38.0, "{db:.2} dB against the full decode");
 
     let probe = ossimg::probe(&jpeg).unwrap();
-    let limits = Limits::oss();
+    let admission = Limits::oss().admit(&probe, 1).unwrap();
     // w_90 samples down to 90×60: 1/4 leaves 192×128 (≥ 2× the target), 1/8 would not.
-    let image = codec::decode_shrunk(&jpeg, &probe, &limits, (90, 60))
+    let image = codec::decode_shrunk(&jpeg, &probe, &admission, (90, 60))
         .unwrap()
         .expect("a reduced decode");
     assert_eq!((image.width(), image.height()), (192, 128));
-    let image = codec::decode_shrunk(&jpeg, &probe, &limits, (150, 100))
+    let image = codec::decode_shrunk(&jpeg, &probe, &admission, (150, 100))
         .unwrap()
         .expect("a reduced decode");
     assert_eq!((image.width(), image.height()), (384, 256));
     // Less than a 4× shrink: decode at full size.
-    let none = codec::decode_shrunk(&jpeg, &probe, &limits, (300, 200)).unwrap();
+    let none = codec::decode_shrunk(&jpeg, &probe, &admission, (300, 200)).unwrap();
     assert!(none.is_none());
 }
 
@@ -103,7 +103,8 @@ fn the_reduced_decode_is_taken_and_close_to_the_full_one() {
 fn other_formats_and_small_shrinks_decode_in_full() {
     let png = common::png(400, 300, false);
     let probe = ossimg::probe(&png).unwrap();
-    let none = codec::decode_shrunk(&png, &probe, &Limits::oss(), (10, 10)).unwrap();
+    let admission = Limits::oss().admit(&probe, 1).unwrap();
+    let none = codec::decode_shrunk(&png, &probe, &admission, (10, 10)).unwrap();
     assert!(none.is_none(), "PNG has no DCT to shrink in");
 }
 

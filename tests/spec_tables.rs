@@ -554,7 +554,7 @@ fn grammar() {
 #[test]
 fn unknown_keys_can_be_ignored() {
     let mut options = ossimg::Options::default();
-    options.strict_unknown_params = false;
+    options.rules.strict = false;
     let out =
         ossimg::process_with(&png(200, 100, false), "image/resize,w_100,zz_1", &options).unwrap();
     assert!(matches!(

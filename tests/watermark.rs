@@ -346,7 +346,8 @@ fn picture_errors() {
     let mark = format!("/watermark,image_{}", b64("p.png"));
     assert_error(
         ossimg::process_with(&main, &format!("image{}", mark.repeat(4)), &options(&[])),
-        "InvalidArgument",
+        // watermark.md §8: 0040-00000025/26/27 are WatermarkError.
+        "WatermarkError",
         400,
         Some("0040-00000026"),
         "four pictures",
@@ -365,7 +366,7 @@ fn a_resolver_supplies_objects_the_map_lacks() {
     let asked = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&asked);
     let mut opts = options(&[("in-map.png", solid(10, 10, RED))]);
-    opts.object_resolver = Some(ossimg::pipeline::ObjectResolver(Arc::new(
+    opts.object_resolver = Some(ossimg::options::ObjectResolver(Arc::new(
         move |key: &str| {
             log.lock().unwrap().push(key.to_owned());
             (key == "dir/lazy.png").then(|| solid(10, 10, Rgba([0, 0, 255, 255])))

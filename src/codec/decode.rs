@@ -10,22 +10,23 @@ use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReade
 use super::exif::{self, Ifd0};
 use super::probe::{jpeg_has_scan_data, png_has_enough_data, read_header, Header};
 use super::{jpeg_rgba, jpeg_scaled};
-use super::{Frames, ImageFormat, Probe};
 use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
-use crate::limits::Limits;
+use crate::limits::{Admission, Limits};
 
-/// Decodes `bytes`, whose header facts are `probe`, into RGBA8 frames.
-pub fn decode(bytes: &[u8], probe: &Probe, limits: &Limits, frames: Frames) -> Result<Image> {
-    let wanted = match frames {
-        Frames::All if probe.format.can_animate() => probe.frames.max(1),
-        _ => 1,
-    };
-    let total = limits.check_frames_alloc("decoding", probe.width, probe.height, wanted)?;
+/// Decodes `bytes`, whose header facts are `probe`, into RGBA8 frames: as many as
+/// `admission` lets through, within the bytes it granted.
+pub fn decode(
+    bytes: &[u8],
+    probe: &Probe,
+    limits: &Limits,
+    admission: &Admission,
+) -> Result<Image> {
     let budget = Budget {
         limits: decoder_limits(limits),
-        max_bytes: total,
-        frames: wanted,
+        max_bytes: admission.decode_bytes(),
+        frames: admission.frames(),
     };
     match probe.format {
         ImageFormat::Gif => decode_gif(bytes, &budget),
@@ -37,23 +38,21 @@ pub fn decode(bytes: &[u8], probe: &Probe, limits: &Limits, frames: Frames) -> R
 /// For a still JPEG whose first resize samples it down to `min_w × min_h` stored pixels:
 /// the frame decoded at the smallest DCT scale that still leaves that resize a 2× shrink
 /// (shrink-on-load), or `None` when no reduced decode applies (decode it with [`decode`]).
-/// The same header checks and allocation budget as a full decode come first.
 pub fn decode_shrunk(
     bytes: &[u8],
     probe: &Probe,
-    limits: &Limits,
+    admission: &Admission,
     (min_w, min_h): (u32, u32),
 ) -> Result<Option<Image>> {
     let denominator = jpeg_scaled::scale_denominator(probe.width, probe.height, min_w, min_h);
-    if probe.format != ImageFormat::Jpeg || probe.frames > 1 || denominator == 1 {
+    if probe.format != ImageFormat::Jpeg || admission.frames() != 1 || denominator == 1 {
         return Ok(None);
     }
-    let budget = limits.check_frames_alloc("decoding", probe.width, probe.height, 1)?;
     if !jpeg_has_scan_data(bytes) {
         return Err(Error::corrupt("the JPEG has no image data"));
     }
     let size = (probe.width, probe.height);
-    Ok(jpeg_scaled::decode(bytes, size, denominator, budget)?.map(Image::still))
+    Ok(jpeg_scaled::decode(bytes, size, denominator, admission.decode_bytes())?.map(Image::still))
 }
 
 /// What one decode may use: the `image` limits, the checked RGBA total and the frame count.
@@ -277,7 +276,12 @@ mod tests {
 
     fn decode_all(bytes: &[u8], limits: &Limits) -> Result<Image> {
         let p = probe(bytes)?;
-        decode(bytes, &p, limits, Frames::All)
+        decode(bytes, &p, limits, &every_frame(&p, limits)?)
+    }
+
+    /// What a kept animation is admitted with: all of its frames.
+    fn every_frame(p: &Probe, limits: &Limits) -> Result<Admission> {
+        limits.admit(p, if p.format.can_animate() { p.frames } else { 1 })
     }
 
     #[test]
@@ -312,9 +316,10 @@ mod tests {
         let gif = encoded(ImageFormat::Gif, &animation_of(3));
         let p = probe(&gif).unwrap();
         assert_eq!(p.frames, 3);
-        let first = decode(&gif, &p, &Limits::oss(), Frames::First).unwrap();
+        let oss = Limits::oss();
+        let first = decode(&gif, &p, &oss, &oss.admit(&p, 1).unwrap()).unwrap();
         assert_eq!(first.frames().len(), 1);
-        let all = decode(&gif, &p, &Limits::oss(), Frames::All).unwrap();
+        let all = decode_all(&gif, &oss).unwrap();
         assert_eq!(all.frames().len(), 3);
         assert_eq!(all.loop_count, LoopCount::Finite(3));
         let delays: Vec<u32> = all.frames().iter().map(|f| f.delay_ms).collect();
@@ -329,15 +334,17 @@ mod tests {
         let e = decode_all(&gif, &tight).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::ImageTooLarge);
         let p = probe(&gif).unwrap();
-        assert!(decode(&gif, &p, &tight, Frames::First).is_ok());
+        assert!(decode(&gif, &p, &tight, &tight.admit(&p, 1).unwrap()).is_ok());
     }
 
     #[test]
     fn side_limit_reaches_the_decoder() {
         let png = encoded(ImageFormat::Png, &Image::still(gradient(40, 2, false)));
+        let p = probe(&png).unwrap();
+        let admitted = Limits::oss().admit(&p, 1).unwrap();
         let mut tight = Limits::oss();
         tight.max_source_side = 39;
-        let e = decode_all(&png, &tight).unwrap_err();
+        let e = decode(&png, &p, &tight, &admitted).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::ImageTooLarge);
     }
 
@@ -348,7 +355,8 @@ mod tests {
         let mut p = probe(&png).unwrap();
         p.width = 4;
         p.height = 3;
-        let e = decode(&png, &p, &Limits::oss(), Frames::All).unwrap_err();
+        let oss = Limits::oss();
+        let e = decode(&png, &p, &oss, &every_frame(&p, &oss).unwrap()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::ImageTooLarge);
     }
 
@@ -367,7 +375,8 @@ mod tests {
                 let cut = &bytes[..len];
                 if let Ok(p) = probe(cut) {
                     // A few formats end with bytes the decoder does not need.
-                    if let Err(e) = decode(cut, &p, &Limits::oss(), Frames::All) {
+                    let admitted = every_frame(&p, &Limits::oss());
+                    if let Err(e) = admitted.and_then(|a| decode(cut, &p, &Limits::oss(), &a)) {
                         assert_eq!(e.kind(), ErrorKind::BadRequest, "{format:?} {len}");
                     }
                 }
@@ -377,7 +386,7 @@ mod tests {
         for len in 0..gif.len() {
             let cut = &gif[..len];
             if let Ok(p) = probe(cut) {
-                if let Ok(image) = decode(cut, &p, &Limits::oss(), Frames::All) {
+                if let Ok(image) = decode_all(cut, &Limits::oss()) {
                     assert_eq!(image.frames().len() as u32, p.frames);
                 }
             }

@@ -9,8 +9,9 @@ mod png;
 mod tiff;
 mod webp;
 
-use super::{EncodeOptions, ImageFormat};
+use super::EncodeOptions;
 use crate::error::{Error, Result};
+use crate::format::ImageFormat;
 use crate::frame::{Frame, Image};
 use crate::limits::Limits;
 
@@ -60,7 +61,7 @@ fn rgba_copy(frame: &Frame) -> Result<Vec<u8>> {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::codec::{decode, probe, Frames};
+    use crate::codec::{decode, probe};
     use crate::frame::LoopCount;
 
     /// A frame with smooth colour ramps, opaque or with a horizontal alpha ramp.
@@ -97,7 +98,9 @@ pub(super) mod tests {
         let p = probe(&bytes).unwrap();
         assert_eq!(p.format, opts.format);
         assert_eq!((p.width, p.height), (image.width(), image.height()));
-        decode(&bytes, &p, &Limits::oss(), Frames::All).unwrap()
+        let frames = if p.format.can_animate() { p.frames } else { 1 };
+        let admitted = Limits::oss().admit(&p, frames).unwrap();
+        decode(&bytes, &p, &Limits::oss(), &admitted).unwrap()
     }
 
     /// Largest per-channel difference between two frames of one size.

@@ -47,7 +47,7 @@ pub fn apply_orientation(cx: &mut Ctx<'_>, explicit: bool) -> Result<()> {
         return Ok(());
     }
     if explicit {
-        cx.limits
+        cx.limits()
             .check_rotate_source(cx.image.width(), cx.image.height())?;
     }
     cx.image.map_frames(|frame| orient(frame, orientation))
@@ -85,7 +85,11 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<AutoOrient> {
-        AutoOrient::parse(&mut Params::new("auto-orient", args, true))
+        AutoOrient::parse(&mut Params::new(
+            "auto-orient",
+            args,
+            crate::spec::ParseRules::OSS,
+        ))
     }
 
     #[test]

@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use super::{Ctx, Op, Parse};
+use super::Parse;
 use crate::error::Result;
-use crate::frame::Frame;
+use crate::frame::{Frame, Image};
 use crate::spec::Params;
 
 /// Takes no parameters. That it must be the last action is a chain rule (average-hue.md §1).
@@ -27,11 +27,11 @@ impl fmt::Display for AverageHue {
     }
 }
 
-impl Op for AverageHue {
-    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
-        let [r, g, b] = average(cx.image.first());
-        cx.json = Some(format!(r#"{{"RGB":"0x{r:02x}{g:02x}{b:02x}"}}"#));
-        Ok(())
+impl AverageHue {
+    /// The JSON answer for `image` (its first frame: an animation is decoded still).
+    pub fn answer(&self, image: &Image) -> String {
+        let [r, g, b] = average(image.first());
+        format!(r#"{{"RGB":"0x{r:02x}{g:02x}{b:02x}"}}"#)
     }
 }
 

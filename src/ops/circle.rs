@@ -59,7 +59,7 @@ impl Op for Circle {
         let r = (square.w as f32 - 1.0) / 2.0;
         cx.image
             .mask(|x, y| disc_coverage(r, x as f32 - r, y as f32 - r));
-        cx.image.show_cut_areas_as(cx.output_format);
+        cx.show_cut_areas();
         Ok(())
     }
 }

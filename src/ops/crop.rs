@@ -141,7 +141,7 @@ mod tests {
 
     fn parse(spec_args: &str) -> Result<Crop> {
         let args: Vec<&str> = spec_args.split(',').collect();
-        let mut p = Params::new("crop", &args, true);
+        let mut p = Params::new("crop", &args, crate::spec::ParseRules::OSS);
         let c = Crop::parse(&mut p)?;
         p.finish()?;
         Ok(c)

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use super::Parse;
-use crate::codec::ImageFormat;
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::ImageFormat;
 use crate::spec::Params;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +53,11 @@ mod tests {
     use crate::spec::Params;
 
     fn parse(args: &[&str]) -> Result<Format> {
-        Format::parse(&mut Params::new("format", args, true))
+        Format::parse(&mut Params::new(
+            "format",
+            args,
+            crate::spec::ParseRules::OSS,
+        ))
     }
 
     #[test]

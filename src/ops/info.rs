@@ -7,9 +7,9 @@ use std::io::Cursor;
 
 use exif::{Context, In, Rational, Tag, Value};
 
-use super::{Ctx, Op, Parse};
-use crate::codec::{ImageFormat, Probe};
+use super::Parse;
 use crate::error::Result;
+use crate::format::{ImageFormat, Probe};
 use crate::spec::Params;
 
 /// Takes no parameters. That it must be the only action is a chain rule (info.md §1).
@@ -32,20 +32,11 @@ impl fmt::Display for Info {
     }
 }
 
-impl Op for Info {
-    /// Reports the source object. The pipeline answers a chain that is only `info` without
-    /// decoding (the usual case: info.md forbids combining it); this is the same answer.
-    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
-        cx.json = Some(describe(cx.source_bytes, cx.source));
-        Ok(())
-    }
-}
-
 const RESOLUTION: [&str; 3] = ["ResolutionUnit", "XResolution", "YResolution"];
 
 /// The info document of `bytes`, whose header facts are `probe` (info.md §2): compact JSON,
 /// members sorted by name, every value a string.
-pub(crate) fn describe(bytes: &[u8], probe: &Probe) -> String {
+pub fn describe(bytes: &[u8], probe: &Probe) -> String {
     let mut members: BTreeMap<&'static str, String> = BTreeMap::new();
     members.insert("FileSize", bytes.len().to_string());
     members.insert("Format", probe.format.name().to_string());

@@ -40,7 +40,11 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Interlace> {
-        Interlace::parse(&mut Params::new("interlace", args, true))
+        Interlace::parse(&mut Params::new(
+            "interlace",
+            args,
+            crate::spec::ParseRules::OSS,
+        ))
     }
 
     #[test]

@@ -1,22 +1,28 @@
 //! The OSS actions. Each file holds one action: its validated parameters, `parse`, its
 //! canonical `Display` (arguments only, without the action name), `apply` and unit tests.
 //!
-//! Pixel actions become [`Action`]s and run in order; `format`, `quality`, `interlace` and
-//! `auto-orient` are position-independent [`Setting`]s (spec/README.md §2.2).
+//! A spec holds three kinds of step (spec/README.md §2.2): pixel [`Action`]s, run in
+//! order; position-independent [`Setting`]s (`format`, `quality`, `interlace`,
+//! `auto-orient`: the last of each wins); and the [`End`]s (`info`, `average-hue`) that
+//! answer JSON instead of an image. [`chain`] reads a spec into steps and runs the actions.
+//!
+//! Adding an action: a file `ops/<name>.rs` whose type implements [`Parse`] and [`Op`],
+//! its `mod` line below and one line in `Action` (see ARCHITECTURE.md).
 
 use std::fmt;
 
-use crate::codec::{ImageFormat, Probe};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::format::{ImageFormat, Probe};
 use crate::frame::Image;
 use crate::limits::Limits;
-use crate::spec::{Params, Segment};
-use crate::Options;
+use crate::options::Options;
+use crate::spec::{Params, ParseRules, Segment};
 
 pub mod auto_orient;
 pub mod average_hue;
 pub mod blur;
 pub mod bright;
+pub mod chain;
 pub mod circle;
 pub mod contrast;
 pub mod crop;
@@ -35,6 +41,7 @@ pub use auto_orient::AutoOrient;
 pub use average_hue::AverageHue;
 pub use blur::Blur;
 pub use bright::Bright;
+pub use chain::{Chain, Step};
 pub use circle::Circle;
 pub use contrast::Contrast;
 pub use crop::Crop;
@@ -49,15 +56,15 @@ pub use rounded_corners::RoundedCorners;
 pub use sharpen::Sharpen;
 pub use watermark::Watermark;
 
-/// Parsing shared by actions and settings. `Display` prints the canonical arguments
-/// (no action name): equal meaning gives an equal string.
+/// Parsing shared by every step. `Display` prints the canonical arguments (no action
+/// name): equal meaning gives an equal string.
 pub trait Parse: Sized + fmt::Display {
     const NAME: &'static str;
     fn parse(params: &mut Params<'_>) -> Result<Self>;
 }
 
 /// A pixel action.
-pub trait Op: Parse {
+pub trait Op {
     fn apply(&self, cx: &mut Ctx<'_>) -> Result<()>;
     /// Whether an animated source stays animated through this action (README §6).
     fn keeps_animation(&self) -> bool {
@@ -71,18 +78,43 @@ pub struct Ctx<'a> {
     pub image: Image,
     /// Header facts of the source object.
     pub source: &'a Probe,
-    /// The source bytes (for `info`, which reads EXIF).
-    pub source_bytes: &'a [u8],
     /// The format the result will be written in: decides whether areas cut away by
     /// circle / rounded-corners / rotate are transparent or white.
     pub output_format: ImageFormat,
     pub options: &'a Options,
-    pub limits: &'a Limits,
-    /// Set by `info` / `average-hue`: the response is this JSON instead of an image.
-    pub json: Option<String>,
 }
 
+impl Ctx<'_> {
+    pub fn limits(&self) -> &Limits {
+        &self.options.limits
+    }
+
+    /// Gives the transparent areas that an action cut away (circle, rounded-corners, the
+    /// corners rotate exposes) the look of the final format: they stay transparent where
+    /// it stores alpha and become white in a JPEG (spec README §2.4).
+    pub fn show_cut_areas(&mut self) {
+        if self.output_format == ImageFormat::Jpeg {
+            self.image.flatten_onto([255, 255, 255]);
+        }
+    }
+}
+
+/// An enum over step types, each variant named after its type's `Parse::NAME`: its
+/// canonical `Display` and the parse of a segment that names one of them. With `ops`
+/// first, every variant is an [`Op`] and [`Action::op`] hands it out.
 macro_rules! closed_enum {
+    (ops $(#[$meta:meta])* $name:ident { $($variant:ident($ty:ty)),* $(,)? }) => {
+        closed_enum!($(#[$meta])* $name { $($variant($ty)),* });
+
+        impl $name {
+            /// The action behind the variant.
+            pub fn op(&self) -> &dyn Op {
+                match self {
+                    $($name::$variant(a) => a),*
+                }
+            }
+        }
+    };
     ($(#[$meta:meta])* $name:ident { $($variant:ident($ty:ty)),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
@@ -95,10 +127,22 @@ macro_rules! closed_enum {
                 }
             }
         }
+
+        impl $name {
+            /// `None` when `segment` names none of these steps.
+            fn parse_named(segment: &Segment<'_>, rules: ParseRules) -> Option<Result<Self>> {
+                $(
+                    if segment.name == <$ty as Parse>::NAME {
+                        return Some(parse_segment::<$ty>(segment, rules).map($name::$variant));
+                    }
+                )*
+                None
+            }
+        }
     };
 }
 
-closed_enum!(
+closed_enum!(ops
     /// A pixel action, run in chain order.
     Action {
         Resize(Resize),
@@ -112,8 +156,6 @@ closed_enum!(
         Contrast(Contrast),
         Sharpen(Sharpen),
         Watermark(Box<Watermark>),
-        Info(Info),
-        AverageHue(AverageHue),
     }
 );
 
@@ -127,10 +169,27 @@ closed_enum!(
     }
 );
 
+closed_enum!(
+    /// A step that answers JSON instead of an image; it ends the chain.
+    End {
+        Info(Info),
+        AverageHue(AverageHue),
+    }
+);
+
 impl<T: Parse> Parse for Box<T> {
     const NAME: &'static str = T::NAME;
     fn parse(params: &mut Params<'_>) -> Result<Self> {
         T::parse(params).map(Box::new)
+    }
+}
+
+impl<T: Op> Op for Box<T> {
+    fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
+        (**self).apply(cx)
+    }
+    fn keeps_animation(&self) -> bool {
+        (**self).keeps_animation()
     }
 }
 
@@ -144,98 +203,25 @@ fn write_segment(f: &mut fmt::Formatter<'_>, name: &str, args: &dyn fmt::Display
     }
 }
 
-/// One parsed segment of a chain.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Step {
-    Action(Action),
-    Setting(Setting),
+/// Parses one segment as `T`: every argument must be read (or ignored in lenient mode).
+fn parse_segment<T: Parse>(segment: &Segment<'_>, rules: ParseRules) -> Result<T> {
+    let mut params = Params::new(segment.name, &segment.args, rules);
+    let value = T::parse(&mut params)?;
+    params.finish()?;
+    Ok(value)
 }
 
-/// Parses one action from raw arguments, as `parse_step` does (unit tests of the actions).
+/// Parses one action from raw arguments, as a chain does (unit tests of the actions).
 #[cfg(test)]
 pub(crate) fn parse_args<T: Parse>(args: &[&str], strict: bool) -> Result<T> {
-    let mut params = Params::new(T::NAME, args, strict);
-    let value = T::parse(&mut params)?;
-    params.finish()?;
-    Ok(value)
-}
-
-fn parse_with<T: Parse>(segment: &Segment<'_>, strict: bool) -> Result<T> {
-    let mut params = Params::new(segment.name, &segment.args, strict);
-    let value = T::parse(&mut params)?;
-    params.finish()?;
-    Ok(value)
-}
-
-/// Turns one segment into a typed step; an unknown name is EC 0040-00000213.
-pub fn parse_step(segment: &Segment<'_>, strict: bool) -> Result<Step> {
-    use Action as A;
-    use Setting as S;
-    let s = strict;
-    Ok(match segment.name {
-        Resize::NAME => Step::Action(A::Resize(parse_with(segment, s)?)),
-        Crop::NAME => Step::Action(A::Crop(parse_with(segment, s)?)),
-        IndexCrop::NAME => Step::Action(A::IndexCrop(parse_with(segment, s)?)),
-        Circle::NAME => Step::Action(A::Circle(parse_with(segment, s)?)),
-        RoundedCorners::NAME => Step::Action(A::RoundedCorners(parse_with(segment, s)?)),
-        Rotate::NAME => Step::Action(A::Rotate(parse_with(segment, s)?)),
-        Blur::NAME => Step::Action(A::Blur(parse_with(segment, s)?)),
-        Bright::NAME => Step::Action(A::Bright(parse_with(segment, s)?)),
-        Contrast::NAME => Step::Action(A::Contrast(parse_with(segment, s)?)),
-        Sharpen::NAME => Step::Action(A::Sharpen(parse_with(segment, s)?)),
-        Watermark::NAME => Step::Action(A::Watermark(parse_with(segment, s)?)),
-        Info::NAME => Step::Action(A::Info(parse_with(segment, s)?)),
-        AverageHue::NAME => Step::Action(A::AverageHue(parse_with(segment, s)?)),
-        Format::NAME => Step::Setting(S::Format(parse_with(segment, s)?)),
-        Quality::NAME => Step::Setting(S::Quality(parse_with(segment, s)?)),
-        Interlace::NAME => Step::Setting(S::Interlace(parse_with(segment, s)?)),
-        AutoOrient::NAME => Step::Setting(S::AutoOrient(parse_with(segment, s)?)),
-        other => {
-            return Err(Error::invalid(
-                Some("0040-00000213"),
-                format!(
-                    "The action: {} is not supported.",
-                    crate::error::echo(other)
-                ),
-            ))
-        }
-    })
-}
-
-impl Action {
-    pub fn apply(&self, cx: &mut Ctx<'_>) -> Result<()> {
-        match self {
-            Action::Resize(a) => a.apply(cx),
-            Action::Crop(a) => a.apply(cx),
-            Action::IndexCrop(a) => a.apply(cx),
-            Action::Circle(a) => a.apply(cx),
-            Action::RoundedCorners(a) => a.apply(cx),
-            Action::Rotate(a) => a.apply(cx),
-            Action::Blur(a) => a.apply(cx),
-            Action::Bright(a) => a.apply(cx),
-            Action::Contrast(a) => a.apply(cx),
-            Action::Sharpen(a) => a.apply(cx),
-            Action::Watermark(a) => a.apply(cx),
-            Action::Info(a) => a.apply(cx),
-            Action::AverageHue(a) => a.apply(cx),
-        }
-    }
-
-    pub fn keeps_animation(&self) -> bool {
-        match self {
-            Action::Resize(a) => a.keeps_animation(),
-            Action::Crop(a) => a.keeps_animation(),
-            Action::IndexCrop(a) => a.keeps_animation(),
-            Action::Circle(a) => a.keeps_animation(),
-            Action::RoundedCorners(a) => a.keeps_animation(),
-            Action::Rotate(a) => a.keeps_animation(),
-            Action::Blur(a) => a.keeps_animation(),
-            Action::Bright(a) => a.keeps_animation(),
-            Action::Contrast(a) => a.keeps_animation(),
-            Action::Sharpen(a) => a.keeps_animation(),
-            Action::Watermark(a) => a.keeps_animation(),
-            Action::Info(a) => a.keeps_animation(),
-            Action::AverageHue(a) => a.keeps_animation(),
-        }
-    }
+    let rules = if strict {
+        ParseRules::OSS
+    } else {
+        ParseRules::LENIENT
+    };
+    let segment = Segment {
+        name: T::NAME,
+        args: args.to_vec(),
+    };
+    parse_segment(&segment, rules)
 }

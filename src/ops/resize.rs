@@ -423,7 +423,7 @@ impl Resize {
             return Ok(());
         }
         let (ow, oh) = plan.size(w, h);
-        cx.limits.check_output(ow, oh)?;
+        cx.limits().check_output(ow, oh)?;
         let mut resizer = Resizer::new();
         cx.image
             .map_frames(|frame| resize_frame(&mut resizer, frame, plan, self.color))
@@ -517,7 +517,7 @@ mod tests {
 
     fn parse(spec_args: &str) -> Result<Resize> {
         let args: Vec<&str> = spec_args.split(',').collect();
-        let mut p = Params::new("resize", &args, true);
+        let mut p = Params::new("resize", &args, crate::spec::ParseRules::OSS);
         let r = Resize::parse(&mut p)?;
         p.finish()?;
         Ok(r)

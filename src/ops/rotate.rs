@@ -209,23 +209,23 @@ impl Op for Rotate {
         } else {
             (cx.source.width, cx.source.height)
         };
-        cx.limits.check_rotate_source(w, h)?;
+        cx.limits().check_rotate_source(w, h)?;
         if self.degrees == 0 {
             return Ok(());
         }
         let (width, height) = self.output_size(cx.image.width(), cx.image.height());
-        cx.limits.check_output(width, height)?;
+        cx.limits().check_output(width, height)?;
         if let Some(orientation) = self.as_orientation() {
             return cx.image.map_frames(|frame| orient(frame, orientation));
         }
         // Other angles grow every frame, up to twice the pixels of a square and far more
         // of a thin strip: all frames together must fit the decode budget.
         let frames = u32::try_from(cx.image.frames().len()).unwrap_or(u32::MAX);
-        cx.limits
+        cx.limits()
             .check_frames_alloc("rotating onto", width, height, frames)?;
         cx.image
             .map_frames(|frame| self.rotate_frame(frame, width, height))?;
-        cx.image.show_cut_areas_as(cx.output_format);
+        cx.show_cut_areas();
         Ok(())
     }
 

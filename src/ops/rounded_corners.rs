@@ -70,7 +70,7 @@ impl Op for RoundedCorners {
         let r = self.radius_on(w, h);
         let (w, h) = (w as f32, h as f32);
         cx.image.mask(|x, y| coverage(x, y, w, h, r));
-        cx.image.show_cut_areas_as(cx.output_format);
+        cx.show_cut_areas();
         Ok(())
     }
 }

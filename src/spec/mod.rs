@@ -6,4 +6,4 @@ pub mod styles;
 pub mod types;
 
 pub use lexer::{parse_chain, Segment};
-pub use params::Params;
+pub use params::{Params, ParseRules};

@@ -6,13 +6,45 @@ use std::ops::RangeInclusive;
 
 use crate::error::{Error, Result};
 
+/// How a chain is read: set once from the caller's options and carried into the chains
+/// nested in it (a watermark picture's pre-processing is read under the same rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseRules {
+    /// Reject unknown parameter keys (README rule 12); `false` ignores them.
+    pub strict: bool,
+    /// The longest spec, in bytes (EC 0017-00000288).
+    pub max_spec_len: usize,
+    /// The most actions one chain may hold.
+    pub max_actions: usize,
+}
+
+impl ParseRules {
+    /// What OSS enforces: strict, specs up to 4,096 bytes, 64 actions.
+    pub const OSS: ParseRules = ParseRules {
+        strict: true,
+        max_spec_len: 4096,
+        max_actions: 64,
+    };
+    /// [`ParseRules::OSS`], but unknown parameter keys are ignored.
+    pub const LENIENT: ParseRules = ParseRules {
+        strict: false,
+        ..ParseRules::OSS
+    };
+}
+
+impl Default for ParseRules {
+    fn default() -> Self {
+        ParseRules::OSS
+    }
+}
+
 /// The arguments of one action while it is being parsed.
 #[derive(Debug)]
 pub struct Params<'a> {
     action: &'a str,
     /// Raw arguments, in order; `None` once read.
     args: Vec<Option<&'a str>>,
-    strict: bool,
+    rules: ParseRules,
 }
 
 /// Splits `key_value` at the first underscore when the key is 1+ ASCII letters.
@@ -32,7 +64,7 @@ pub fn parse_int(value: &str) -> Option<i64> {
 
 impl<'a> Params<'a> {
     /// Empty arguments (`resize,w_1,`) are dropped, as empty segments are.
-    pub fn new(action: &'a str, args: &[&'a str], strict: bool) -> Self {
+    pub fn new(action: &'a str, args: &[&'a str], rules: ParseRules) -> Self {
         Params {
             action,
             args: args
@@ -40,8 +72,13 @@ impl<'a> Params<'a> {
                 .filter(|a| !a.is_empty())
                 .map(|a| Some(*a))
                 .collect(),
-            strict,
+            rules,
         }
+    }
+
+    /// The rules the enclosing chain is read under, for a chain nested in an argument.
+    pub fn rules(&self) -> ParseRules {
+        self.rules
     }
 
     /// The action's name, for messages.
@@ -172,7 +209,7 @@ impl<'a> Params<'a> {
 
     /// The error [`Params::finish`] would give, without consuming the params.
     pub fn reject_leftovers(&self) -> Result<()> {
-        if !self.strict {
+        if !self.rules.strict {
             return Ok(());
         }
         match self.args.iter().flatten().next() {
@@ -198,7 +235,11 @@ mod tests {
 
     #[test]
     fn first_underscore_splits_and_last_duplicate_wins() {
-        let mut p = Params::new("resize", &["w_120", "h_120", "w_240", "text_a_b"], true);
+        let mut p = Params::new(
+            "resize",
+            &["w_120", "h_120", "w_240", "text_a_b"],
+            ParseRules::OSS,
+        );
         assert_eq!(p.take("w"), Some("240"));
         assert_eq!(p.take("w"), None);
         assert_eq!(p.take("text"), Some("a_b"));
@@ -208,7 +249,7 @@ mod tests {
 
     #[test]
     fn keys_are_case_sensitive() {
-        let mut p = Params::new("quality", &["Q_80"], true);
+        let mut p = Params::new("quality", &["Q_80"], ParseRules::OSS);
         assert_eq!(p.take("q"), None);
         assert_eq!(p.take("Q"), Some("80"));
     }
@@ -229,7 +270,7 @@ mod tests {
         ] {
             assert_eq!(parse_int(bad), None, "{bad:?}");
         }
-        let mut p = Params::new("resize", &["w_abc"], true);
+        let mut p = Params::new("resize", &["w_abc"], ParseRules::OSS);
         let e = p.int("w", 1..=16384, Some("0040-00000312")).unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000312"));
         assert_eq!(e.message(), "The value: abc of parameter: w is invalid.");
@@ -237,14 +278,14 @@ mod tests {
 
     #[test]
     fn leftovers_are_rejected_in_strict_mode_only() {
-        let p = Params::new("resize", &["zz_1"], true);
+        let p = Params::new("resize", &["zz_1"], ParseRules::OSS);
         assert_eq!(
             p.finish().unwrap_err().message(),
             "Unknown parameter: zz of action: resize."
         );
-        let p = Params::new("resize", &["zz_1"], false);
+        let p = Params::new("resize", &["zz_1"], ParseRules::LENIENT);
         assert!(p.finish().is_ok());
-        let p = Params::new("resize", &["100"], true);
+        let p = Params::new("resize", &["100"], ParseRules::OSS);
         assert!(p.finish().is_err());
     }
 
@@ -252,22 +293,22 @@ mod tests {
     fn single_values() {
         let missing = || Error::invalid(Some("0040-00000216"), "missing");
         assert_eq!(
-            Params::new("rotate", &["90"], true).single_value(missing()),
+            Params::new("rotate", &["90"], ParseRules::OSS).single_value(missing()),
             Ok("90")
         );
         assert_eq!(
-            Params::new("rotate", &["a_90"], true).single_value(missing()),
+            Params::new("rotate", &["a_90"], ParseRules::OSS).single_value(missing()),
             Ok("a_90")
         );
-        let e = Params::new("rotate", &[], true)
+        let e = Params::new("rotate", &[], ParseRules::OSS)
             .single_value(missing())
             .unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000216"));
-        let e = Params::new("rotate", &[""], true)
+        let e = Params::new("rotate", &[""], ParseRules::OSS)
             .single_value(missing())
             .unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000216"));
-        let e = Params::new("rotate", &["90", "200", "300"], true)
+        let e = Params::new("rotate", &["90", "200", "300"], ParseRules::OSS)
             .single_value(missing())
             .unwrap_err();
         assert_eq!(e.ec(), Some("0040-00000203"));

@@ -1,12 +1,12 @@
 //! The picture part of a mark (watermark.md §2.2): an object of the same bucket and an
 //! optional pre-processing chain applied to it before it is drawn.
 
-use super::{decode_utf8, Watermark};
+use super::decode_utf8;
 use crate::error::{Error, Result};
-use crate::ops::{parse_step, Action, AverageHue, Circle, Info, Parse, Resize, Setting, Step};
-use crate::pipeline::{Options, Pipeline};
+use crate::ops::chain::{parse_steps, Chain, Place, Step};
+use crate::ops::Setting;
 use crate::spec::types::base64url_encode;
-use crate::spec::{lexer, parse_chain, Params};
+use crate::spec::{lexer, ParseRules};
 
 /// Separates the object key from its pre-processing inside the decoded `image` value.
 const PROCESS: &str = "?x-oss-process=";
@@ -19,12 +19,12 @@ pub struct ImageMark {
     pub object: String,
     /// The chain run on the picture; `None` when it would change nothing. Encoder
     /// settings are dropped because the picture is never encoded.
-    pub preprocess: Option<Pipeline>,
+    pub preprocess: Option<Chain>,
 }
 
 impl ImageMark {
-    /// Decodes the `image` value; `strict` is the mode of the enclosing chain.
-    pub(super) fn parse(raw: &str, strict: bool) -> Result<Self> {
+    /// Decodes the `image` value, read under the rules of the enclosing chain.
+    pub(super) fn parse(raw: &str, rules: ParseRules) -> Result<Self> {
         let value = decode_utf8("image", raw, EC_IMAGE)?;
         let (object, chain) = match value.split_once(PROCESS) {
             Some((object, chain)) => (object, Some(chain)),
@@ -38,7 +38,7 @@ impl ImageMark {
             ));
         }
         let preprocess = match chain {
-            Some(chain) => preprocess(chain, strict)?,
+            Some(chain) => preprocess(chain, rules)?,
             None => None,
         };
         Ok(ImageMark {
@@ -57,7 +57,7 @@ impl ImageMark {
 }
 
 /// Parses a pre-processing chain under the restrictions of §2.2 step 3.
-fn preprocess(chain: &str, strict: bool) -> Result<Option<Pipeline>> {
+fn preprocess(chain: &str, rules: ParseRules) -> Result<Option<Chain>> {
     if !chain.starts_with("image/") {
         return Err(Error::invalid(
             None,
@@ -73,55 +73,15 @@ fn preprocess(chain: &str, strict: bool) -> Result<Option<Pipeline>> {
         ));
     }
     let chain = lexer::normalize(chain)?;
-    let mut pipeline = Pipeline::default();
-    // Forbidden actions are found by name first, so they are reported even when their
-    // arguments (or those of earlier actions) are bad, and a nested watermark is never
-    // parsed.
-    let segments = parse_chain(&chain, Options::default().max_actions)?;
-    for segment in &segments {
-        match segment.name {
-            Watermark::NAME => {
-                return Err(Error::invalid(
-                    Some("0040-00000373"),
-                    "A watermark picture cannot be pre-processed with watermark.",
-                ))
-            }
-            // average-hue gives no image either (§2.2 [DECISION]).
-            Info::NAME | AverageHue::NAME => {
-                return Err(Error::invalid(
-                    Some("0040-00000374"),
-                    format!(
-                        "A watermark picture cannot be pre-processed with {}.",
-                        segment.name
-                    ),
-                ))
-            }
-            // Documented as not allowed; no vendor EC (§2.2 [DECISION]).
-            Circle::NAME => {
-                return Err(Error::invalid(
-                    None,
-                    "A watermark picture cannot be pre-processed with circle.",
-                ))
-            }
-            _ => {}
-        }
-    }
-    for segment in &segments {
-        // `resize` accepts `P` (relative to the main image) only here.
-        let step = if segment.name == Resize::NAME {
-            let mut params = Params::new(segment.name, &segment.args, strict);
-            let resize = Resize::parse_in_watermark(&mut params)?;
-            params.finish()?;
-            Step::Action(Action::Resize(resize))
-        } else {
-            parse_step(segment, strict)?
-        };
+    let mut picture = Chain::default();
+    for step in parse_steps(&chain, rules, Place::WatermarkPicture)? {
         match step {
-            Step::Action(action) => pipeline.actions.push(action),
-            Step::Setting(Setting::AutoOrient(a)) => pipeline.auto_orient = Some(a),
-            // The picture is never encoded: encoder settings change nothing.
-            Step::Setting(_) => {}
+            Step::Action(action) => picture.actions.push(action),
+            Step::Setting(Setting::AutoOrient(a)) => picture.auto_orient = Some(a),
+            // The picture is never encoded: encoder settings change nothing. No `End` gets
+            // here: `parse_steps` refuses info and average-hue in a picture by name.
+            Step::Setting(_) | Step::End(_) => {}
         }
     }
-    Ok((pipeline != Pipeline::default()).then_some(pipeline))
+    Ok((picture != Chain::default()).then_some(picture))
 }

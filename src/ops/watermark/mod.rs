@@ -21,7 +21,7 @@ use super::{Ctx, Op, Parse};
 use crate::error::{Error, Result};
 use crate::frame::Frame;
 use crate::spec::types::{base64url_decode, Gravity};
-use crate::spec::Params;
+use crate::spec::{Params, ParseRules};
 
 pub use self::font::{DEFAULT_CJK_FONT, DEFAULT_LATIN_FONT};
 pub use self::image::ImageMark;
@@ -119,10 +119,7 @@ impl Parse for Watermark {
     const NAME: &'static str = "watermark";
 
     fn parse(params: &mut Params<'_>) -> Result<Self> {
-        // `Params` keeps its mode private. Before anything is read, an argument is left
-        // over exactly when there is one and the mode is strict; without arguments the
-        // mode does not matter (the action fails with 0040-00000278).
-        let strict = params.reject_leftovers().is_err();
+        let rules = params.rules();
 
         // First pass (§6): syntax and range of every key, in the order of §2.5.
         let opacity = int(params, "t", 0..=100, "0040-00000263")?.unwrap_or(OPAQUE);
@@ -141,7 +138,7 @@ impl Parse for Watermark {
         let animation = params.flag("animation", None)?.unwrap_or(false);
         let image = params
             .take("image")
-            .map(|raw| ImageMark::parse(raw, strict))
+            .map(|raw| ImageMark::parse(raw, rules))
             .transpose()?;
         let text = text::Pending::parse(params)?;
         let order = match params.flag("order", Some("0040-00000269"))? {
@@ -155,7 +152,7 @@ impl Parse for Watermark {
             _ => Align::Bottom,
         };
         let interval = int(params, "interval", 0..=1000, "0040-00000270")?.unwrap_or(0);
-        bare_args(params, strict)?;
+        bare_args(params, rules)?;
 
         // Second pass (§6 [DECISION]): the font name, once every key is well-formed.
         let text = text.resolve()?;
@@ -238,7 +235,7 @@ impl Watermark {
     /// The mark as one RGBA picture (before the opacity `t`), for a `width × height` main
     /// image: `P` of the pre-processing refers to that size.
     fn draw(&self, cx: &Ctx<'_>, width: u32, height: u32) -> Result<Frame> {
-        let text = |t: &TextMark| render_text::render(t, &cx.options.fonts, cx.limits);
+        let text = |t: &TextMark| render_text::render(t, &cx.options.fonts, cx.limits());
         match &self.mark {
             Mark::Image(image) => picture::load(image, width, height, cx.options),
             Mark::Text(t) => text(t),
@@ -310,12 +307,12 @@ fn decode_utf8(key: &str, raw: &str, ec: &'static str) -> Result<String> {
 /// Arguments without `key_`: a bare `text` is a text without value (0040-00000258); any
 /// other is an unknown parameter, which a one-argument `Params` rejects exactly as
 /// `finish` would (an error in strict mode only).
-fn bare_args(params: &mut Params<'_>, strict: bool) -> Result<()> {
+fn bare_args(params: &mut Params<'_>, rules: ParseRules) -> Result<()> {
     while let Some(bare) = params.take_bare() {
         if bare == "text" {
             return Err(text::no_value());
         }
-        Params::new(params.action(), &[bare], strict).finish()?;
+        Params::new(params.action(), &[bare], rules).finish()?;
     }
     Ok(())
 }

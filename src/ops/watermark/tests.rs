@@ -1,14 +1,17 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::ops::{Action, Rotate};
-use crate::pipeline::{Options, Pipeline};
+use crate::ops::{Action, Chain, Rotate};
+use crate::options::Options;
+use crate::pipeline::Pipeline;
 use crate::spec::types::{base64url_encode, Rgb};
+use crate::spec::ParseRules;
 
 /// The watermark actions of a whole spec, parsed the way `process` parses it.
 fn marks_with(spec: &str, options: &Options) -> Result<Vec<Watermark>> {
     let pipeline = Pipeline::parse(spec, options)?;
     Ok(pipeline
+        .chain
         .actions
         .into_iter()
         .filter_map(|a| match a {
@@ -31,7 +34,7 @@ fn wm(args: &str) -> Result<Watermark> {
 
 fn lenient(args: &str) -> Result<Watermark> {
     let options = Options {
-        strict_unknown_params: false,
+        rules: ParseRules::LENIENT,
         ..Options::default()
     };
     let mut found = marks_with(&format!("image/watermark,{args}"), &options)?;
@@ -536,9 +539,9 @@ fn preprocessing_is_parsed_and_printed_canonically() {
         b64("panda.png?x-oss-process=image/rotate,0090/format,png")
     ))
     .unwrap();
-    let chain = Pipeline {
+    let chain = Chain {
         actions: vec![Action::Rotate(Rotate { degrees: 90 })],
-        ..Pipeline::default()
+        ..Chain::default()
     };
     let image = ImageMark {
         object: "panda.png".into(),

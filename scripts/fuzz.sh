@@ -56,7 +56,7 @@ seed() {
   rm -rf "$seeds" && mkdir -p "$seeds/spec_parse" "$seeds/probe" "$seeds/pipeline"
   local i=0
   grep -rhoE '(x-oss-process=)?(image|style)/[A-Za-z0-9_,/%=.!+-]+' \
-    ../shared/spec/ tests/*.rs src/ 2>/dev/null | sort -u | head -4000 |
+    docs/spec/ tests/*.rs src/ 2>/dev/null | sort -u | head -4000 |
     while IFS= read -r spec; do
       i=$((i + 1))
       printf '%s' "$spec" >"$seeds/spec_parse/$i"

@@ -4,7 +4,7 @@
 //   const p = createProcessor({ size: 2 });
 //   const out = await p.process(bytes, "image/resize,w_300", { signal });
 //   const got = await p.fetch("/photos/a.jpg", "image/resize,w_300");   // got.fallback: null or why not
-import { OssImageError, toBytes } from "./core.js";
+import { hostError, OssImageError, toBytes } from "./core.js";
 import { readSource, SourceError } from "./source.js";
 
 /**
@@ -141,9 +141,7 @@ export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000 } = {}) 
       const response = await fetch(url, { signal });
       if (!response.ok) {
         response.body?.cancel().catch(() => {});
-        throw response.status === 404
-          ? new OssImageError("The specified key does not exist.", { code: "NoSuchFile", status: 404, ec: "0040-00000024" })
-          : new OssImageError(`The source answered ${response.status}.`, { code: "InternalError", status: 500 });
+        throw response.status === 404 ? hostError("NoSuchFile") : new OssImageError(`The source answered ${response.status}.`, { code: "InternalError", status: 500 });
       }
       let read;
       try {

@@ -1,16 +1,9 @@
 // Types of the "ossimg" package. One declaration file serves every entry point
 // (browser / default, node, workerd): they export the same names.
+import type { ENGINE_BUDGET, OssErrorCode } from "./facts.js";
 
-/** The OSS error codes (`Code` element of an OSS error). */
-export type OssErrorCode =
-  | "InvalidArgument"
-  | "MissingArgument"
-  | "BadRequest"
-  | "ImageTooLarge"
-  | "WatermarkError"
-  | "NotImplemented"
-  | "NoSuchStyle"
-  | "InternalError";
+/** The OSS error codes (`Code` element of an OSS error), generated from the Rust crate. */
+export type { OssErrorCode };
 
 /** An `x-oss-process` value: `image/...`, `style/<name>`, or `""` for the original. */
 export type Spec = `image/${string}` | `style/${string}` | `x-oss-process=${string}` | "" | (string & {});
@@ -102,7 +95,7 @@ export class OssImageError extends Error {
   /** OSS diagnostic number, e.g. "0040-00000312", or null. */
   ec: string | null;
   /** `"engine-budget"`: the call (`limits: "workers"`) went over the engine memory budget (ImageTooLarge, 400). */
-  reason?: string;
+  reason?: typeof ENGINE_BUDGET | (string & {});
   toJSON(): { name: "OssImageError"; code: OssErrorCode; status: number; ec: string | null; reason?: string; message: string };
   static from(data: unknown): OssImageError;
 }

@@ -3,8 +3,7 @@
 // processed: one over 20 MB, or whose header is already over a limit, is handed back as a
 // stream (the bytes read so far, then the rest) to be served unchanged.
 
-/** OSS's source size limit (`Limits::oss().max_source_bytes` in src/limits.rs). */
-export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+import { ENGINE_BUDGET, MAX_SOURCE_BYTES } from "./facts.js";
 
 /** Bytes read before the header is judged; enough for the headers of every format. */
 const PROBE_BYTES = 256 * 1024;

@@ -5,6 +5,7 @@ import type { Options, Result, ProbeResult, ParseResult, OssErrorCode } from "os
 import { createProcessor } from "ossimg/client";
 import type { FetchResult, Processor } from "ossimg/client";
 import worker from "ossimg/cf-worker";
+import type { Fallback } from "ossimg/cf-worker";
 
 await init();
 await init(new URL("https://example.invalid/ossimg_bg.wasm"));
@@ -46,7 +47,8 @@ try {
     const code: OssErrorCode = err.code;
     const status: number = err.status;
     const ec: string | null = err.ec;
-    void code, status, ec;
+    const reason: string | undefined = err.reason;
+    void code, status, ec, reason;
   }
 }
 

@@ -105,12 +105,14 @@ pub fn probe(input: &[u8]) -> Result<JsValue, JsValue> {
     Ok(out.into())
 }
 
-/// Throws the `ImageTooLarge` error `process` would give when `input` is over
-/// `options.limits` (bytes, sides, pixels, decode budget), judged from the header only.
-/// Hosts call it with `"oss"` and `"workers"` limits to choose between processing and
-/// serving the original (`x-ossimg-fallback`). Other probe errors are thrown as well.
+/// Throws the `ImageTooLarge` error `process(input, spec, options)` would give when
+/// `input` is over `options.limits` (bytes, sides, pixels, decode budget), judged from the
+/// header only. `spec` is the spec the host is about to run (`""`: none); the limits do not
+/// depend on it yet. Hosts call it with `"oss"` and `"workers"` limits to choose between
+/// processing and serving the original (`x-ossimg-fallback`). Other probe errors are
+/// thrown as well.
 #[wasm_bindgen(js_name = "checkSource")]
-pub fn check_source(input: &[u8], options: JsValue) -> Result<(), JsValue> {
+pub fn check_source(input: &[u8], _spec: &str, options: JsValue) -> Result<(), JsValue> {
     install_panic_hook();
     let limits = read_options(&options)?.limits;
     let checked = limits.check_source_bytes(input.len()).and_then(|()| {

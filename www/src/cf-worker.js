@@ -31,8 +31,6 @@ const MAX_KEY_BYTES = 1023;
 const LIMITS = ["oss", "workers"];
 const PASSED_HEADERS = ["content-type", "etag", "last-modified", "cache-control", "content-disposition", "content-language"];
 
-/** Over an OSS limit, or over what the isolate can decode: serve the original. */
-const overLimit = (bytes) => limitReason({ checkSource }, bytes, LIMITS);
 /** Watermark pictures and fonts are only bounded by the 20 MB source size. */
 const anySize = () => null;
 /** Fonts by key, per isolate: read from the origin once. */
@@ -86,6 +84,8 @@ async function handle(request, env, ctx) {
   }
 
   const source = await origin.get(key, "NoSuchFile", {});
+  // Over an OSS limit, or over what the isolate can decode: serve the original.
+  const overLimit = (bytes) => limitReason({ checkSource }, bytes, spec, options, LIMITS);
   const read = await readSource(source.response, overLimit).finally(source.done);
   if (read.fallback) {
     const fallback = read.bytes ? new Response(read.bytes, source.response) : new Response(read.body, source.response);

@@ -145,7 +145,7 @@ export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000 } = {}) 
       }
       let read;
       try {
-        read = await readSource(response, async (bytes) => (await run({ kind: "check", limits: ["oss"] }, bytes.slice(), signal)).reason);
+        read = await readSource(response, async (bytes) => (await run({ kind: "check", spec, options, limits: ["oss"] }, bytes.slice(), signal)).reason);
       } catch (err) {
         // An abort while the body streams surfaces as a read failure: report the abort.
         signal?.throwIfAborted();

@@ -160,12 +160,13 @@ export function createApi(ready, { defaultFonts } = {}) {
       return call((raw) => raw.probe(bytes));
     },
     /**
-     * Throws the ImageTooLarge OssImageError that `process` would give when `input` is over
-     * `options.limits` ("oss" by default), judged from the header only.
+     * Throws the ImageTooLarge OssImageError that `process(input, spec, options)` would give
+     * when `input` is over `options.limits` ("oss" by default), judged from the header only.
      */
-    checkSource(input, options) {
+    checkSource(input, spec, options) {
       const bytes = toBytes(input);
-      return call((raw) => raw.checkSource(bytes, options));
+      checkSpec(spec);
+      return call((raw) => raw.checkSource(bytes, spec, options));
     },
     /** `[object key, style name]` of a path in the delimiter form (`a.jpg!thumb`), or undefined. */
     splitStyleDelimiter(path, delimiters) {

@@ -117,10 +117,11 @@ export function process(input: Input, spec: Spec, options?: Options): Result;
 /** Header facts without decoding pixels. Throws OssImageError for unknown or broken input. */
 export function probe(input: Input): ProbeResult;
 /**
- * Throws the ImageTooLarge OssImageError that `process` would give when `input` is over
- * `options.limits` ("oss" by default): bytes, sides, pixels, decode budget, from the header.
+ * Throws the ImageTooLarge OssImageError that `process(input, spec, options)` would give
+ * when `input` is over `options.limits` ("oss" by default): bytes, sides, pixels, decode
+ * budget, from the header. `spec` is the one about to run (`""`: none).
  */
-export function checkSource(input: Input, options?: Pick<Options, "limits">): void;
+export function checkSource(input: Input, spec: Spec, options?: Options): void;
 /** `[object key, style name]` of a path in the delimiter form (`a.jpg!thumb`), or undefined. */
 export function splitStyleDelimiter(path: string, delimiters: string): [string, string] | undefined;
 /**

@@ -176,7 +176,7 @@ const fullWorkersPng = greyPng(4096, 3000);
 const OVER_BUDGET_SPECS = ["image/format,bmp", "image/blur,r_50,s_50"];
 
 test('"workers" limits: a call over the engine memory budget is ImageTooLarge with reason engine-budget', () => {
-  checkSource(fullWorkersPng, { limits: "workers" }); // the header alone is within the limits
+  for (const spec of OVER_BUDGET_SPECS) checkSource(fullWorkersPng, spec, { limits: "workers" }); // the header alone is within the limits
   for (const spec of OVER_BUDGET_SPECS) {
     assert.throws(
       () => process(fullWorkersPng, spec, { limits: "workers" }),
@@ -225,18 +225,21 @@ test('"workers" limits: wasm memory stays within the 96 MiB heap cap plus the st
   }
 });
 
-test("checkSource: the limits a host uses to choose fallback over processing", () => {
-  checkSource(hopper); // within every limit: no throw
-  checkSource(hopper, { limits: "workers" });
+test("checkSource: the limits a host uses to choose fallback over processing the spec", () => {
+  const spec = "image/resize,w_100";
+  checkSource(hopper, spec); // within every limit: no throw
+  checkSource(hopper, spec, { limits: "workers" });
+  checkSource(hopper, "style/thumb", { styles: { thumb: spec } });
   // 4200x4200 declared in a PNG header: 17.6 M px is within OSS but over the Workers budget.
   const header = Buffer.from(kodim.subarray(0, 33));
   header.writeUInt32BE(4200, 16);
   header.writeUInt32BE(4200, 20);
-  assert.doesNotThrow(() => checkSource(header, { limits: "oss" }));
-  assertOssError(() => checkSource(header, { limits: "workers" }), { code: "ImageTooLarge", status: 400, ec: "0040-00000012" });
+  assert.doesNotThrow(() => checkSource(header, spec, { limits: "oss" }));
+  assertOssError(() => checkSource(header, spec, { limits: "workers" }), { code: "ImageTooLarge", status: 400, ec: "0040-00000012" });
   header.writeUInt32BE(30_001, 16);
-  assertOssError(() => checkSource(header), { code: "ImageTooLarge", status: 400, ec: "0040-00000009" });
-  assertOssError(() => checkSource(new Uint8Array(8)), { code: "BadRequest", status: 400 });
+  assertOssError(() => checkSource(header, spec), { code: "ImageTooLarge", status: 400, ec: "0040-00000009" });
+  assertOssError(() => checkSource(new Uint8Array(8), spec), { code: "BadRequest", status: 400 });
+  assert.throws(() => checkSource(hopper, undefined), TypeError, "the spec is required");
 });
 
 test("splitStyleDelimiter: photo.jpg!thumb names a style", () => {

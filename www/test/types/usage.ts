@@ -61,7 +61,17 @@ void fetched.then((r) => (r.fallback === null ? r.mime : r.response.body));
 pool.terminate();
 
 await loadFonts();
+checkSource(bytes, "image/resize,w_100", { limits: "workers" });
+checkSource(bytes, "style/small", { styles: { small: "image/resize,w_10" }, limits: "oss" });
+checkSource(bytes, "");
+// @ts-expect-error the spec about to run is required
 checkSource(bytes, { limits: "workers" });
+// The hosts' own codes are OSS codes too (types.test.mjs checks every code the JS throws).
+const hostCodes: OssErrorCode[] = ["NoSuchKey", "NoSuchFile", "MethodNotAllowed", "InvalidObjectName"];
+// @ts-expect-error not an OSS error code
+const bogus: OssErrorCode = "NoSuchThing";
+const fallback: Fallback = "engine-budget";
+void hostCodes, bogus, fallback;
 const split: [string, string] | undefined = splitStyleDelimiter("a.jpg!thumb", "!");
 void split;
 const served: Promise<Response> = worker.fetch(new Request("https://example.invalid/a.jpg"), { ORIGIN_URL: "https://origin.invalid/", STYLES: { thumb: "image/resize,w_100" } });

@@ -160,11 +160,6 @@ export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000 } = {}) 
       return { ...(await processor.process(read.bytes, spec, { signal, ...options })), fallback: null };
     },
 
-    /** @internal Traps a worker's wasm instance on purpose (tests of the recovery). */
-    __trap() {
-      return run({ kind: "__trap" }, null);
-    },
-
     /** Ends every worker; queued and running calls reject. The processor cannot be reused. */
     terminate() {
       closed = true;

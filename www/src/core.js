@@ -126,23 +126,7 @@ function withFonts(options, defaults) {
  * "engine-budget") that the core throws when it fails without trapping.
  */
 export function createApi(ready, { defaultFonts } = {}) {
-  function call(fn) {
-    const raw = ready();
-    try {
-      return fn(raw);
-    } catch (err) {
-      if (err instanceof OssImageError) throw err;
-      if (err?.name === "OssImageError") throw OssImageError.from(err);
-      // Bad options, reported by the core with an "ossimg:" prefix.
-      if ((err instanceof TypeError || err instanceof RangeError) && String(err.message).startsWith("ossimg:")) throw err;
-      // Asked before the swap: the flag lives in the trapped instance's memory.
-      const overBudgetTrap = budgetExceeded(raw);
-      replaceInstance(raw);
-      if (overBudgetTrap) throw overBudget(err);
-      throw new OssImageError(`Internal error: ${err?.message ?? err}`, { code: "InternalError", status: 500, cause: err });
-    }
-  }
-
+  const call = (fn) => callWasm(ready(), fn);
   const api = {
     /** Runs an OSS spec on `input`; see index.d.ts for the result shapes. */
     process(input, spec, options) {
@@ -181,12 +165,29 @@ export function createApi(ready, { defaultFonts } = {}) {
     version() {
       return call((raw) => raw.version());
     },
-    /** @internal Traps the instance on purpose (tests of the recovery above). */
-    __trap() {
-      return call((raw) => raw.__ossimgTrap());
-    },
   };
   return api;
+}
+
+/**
+ * Runs `fn(raw)` on the glue `raw` under the error policy of createApi. Exported for the
+ * tests of the trap recovery, which trap the instance through it (`raw.__ossimgTrap()`);
+ * this module is not in the package's exports map.
+ */
+export function callWasm(raw, fn) {
+  try {
+    return fn(raw);
+  } catch (err) {
+    if (err instanceof OssImageError) throw err;
+    if (err?.name === "OssImageError") throw OssImageError.from(err);
+    // Bad options, reported by the core with an "ossimg:" prefix.
+    if ((err instanceof TypeError || err instanceof RangeError) && String(err.message).startsWith("ossimg:")) throw err;
+    // Asked before the swap: the flag lives in the trapped instance's memory.
+    const overBudgetTrap = budgetExceeded(raw);
+    replaceInstance(raw);
+    if (overBudgetTrap) throw overBudget(err);
+    throw new OssImageError(`Internal error: ${err?.message ?? err}`, { code: "InternalError", status: 500, cause: err });
+  }
 }
 
 /** Whether the trapped call had an allocation refused by the engine memory budget. */

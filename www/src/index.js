@@ -80,4 +80,4 @@ const api = createApi(
   },
 );
 
-export const { process, probe, checkSource, splitStyleDelimiter, parse, version, __trap } = api;
+export const { process, probe, checkSource, splitStyleDelimiter, parse, version } = api;

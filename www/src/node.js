@@ -24,5 +24,5 @@ function defaultFonts() {
 
 const entry = instantiatedEntry(raw, { defaultFonts });
 export default entry.init;
-export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version, __trap } = entry;
+export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version } = entry;
 export { OssImageError };

@@ -7,7 +7,7 @@
 //      { id, ok: false, error: { name, code, status, ec, message } }
 // It always replies, also when the module fails to load or the instance traps (the next
 // call then runs on a fresh instance). Text marks: the packaged fonts are fetched first.
-import init, { __trap, checkSource, loadFonts, OssImageError, parse, process } from "./index.js";
+import init, { checkSource, loadFonts, OssImageError, parse, process } from "./index.js";
 import { limitReason } from "./source.js";
 
 const ready = init();

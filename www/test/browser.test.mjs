@@ -58,6 +58,7 @@ before(async () => {
       ["/fixtures/", fixturesDir],
       ["/samples/", fileURLToPath(new URL("../example-bucket/", import.meta.url))],
       ["/demo/", fileURLToPath(new URL("../demo/", import.meta.url))],
+      ["/test/", fileURLToPath(new URL("./", import.meta.url))],
     ],
     { onRequest: generated },
   ));
@@ -111,9 +112,11 @@ test("browser entry: init() once, then process / probe / parse; trap recovery", 
     } catch (e) {
       err = { isOss: e instanceof m.OssImageError, code: e.code, status: e.status, ec: e.ec };
     }
+    // The internal core.js and glue are the modules index.js runs on: trap its instance.
+    const [core, glue] = await Promise.all([import("/pkg/core.js"), import("/pkg/ossimg.js")]);
     let trap;
     try {
-      m.__trap();
+      core.callWasm(glue, (raw) => raw.__ossimgTrap());
     } catch (e) {
       trap = { isOss: e instanceof m.OssImageError, code: e.code, status: e.status };
     }
@@ -128,6 +131,7 @@ test("browser entry: init() once, then process / probe / parse; trap recovery", 
       trap,
       after: { mime: after.mime, width: after.width },
       version: m.version(),
+      testHooks: Object.keys(m).filter((name) => name.startsWith("_")),
     };
   });
   assert.match(r.beforeInit, /init\(\)/);
@@ -138,6 +142,7 @@ test("browser entry: init() once, then process / probe / parse; trap recovery", 
   assert.deepEqual(r.err, { isOss: true, code: "InvalidArgument", status: 400, ec: "0040-00000312" });
   assert.deepEqual(r.trap, { isOss: true, code: "InternalError", status: 500 });
   assert.deepEqual(r.after, { mime: "image/jpeg", width: 32 });
+  assert.deepEqual(r.testHooks, [], "no test hooks in the public API");
   assert.equal(typeof r.version, "string");
   assert.deepEqual(errors, []);
   await page.close();
@@ -286,20 +291,26 @@ test("client: a trapped worker answers with an error and the next call succeeds"
   const { page, errors } = await openPage();
   const r = await page.evaluate(async () => {
     const { createProcessor } = await import("/pkg/client.js");
-    const p = createProcessor();
+    const TRAP_SPEC = "test/trap"; // what test/trap-worker.js answers by trapping
     const bytes = async () => new Uint8Array(await (await fetch("/fixtures/hopper.jpg")).arrayBuffer());
+    // The package's worker obeys no trap message: it answers like any unknown spec.
+    const plain = createProcessor();
+    const refused = await plain.process(await bytes(), TRAP_SPEC).catch((e) => e.code);
+    plain.terminate();
+    // The test worker traps the instance inside a call; the same worker serves the next.
+    const p = createProcessor({ url: "/test/trap-worker.js" });
     const before = (await p.process(await bytes(), "image/resize,w_10")).width;
     let trap;
     try {
-      await p.__trap();
+      await p.process(await bytes(), TRAP_SPEC);
     } catch (e) {
       trap = [e.name, e.code, e.status];
     }
     const afterTrap = (await p.process(await bytes(), "image/resize,w_30")).width;
     p.terminate();
-    return { before, trap, afterTrap };
+    return { refused, before, trap, afterTrap };
   });
-  assert.deepEqual(r, { before: 10, trap: ["OssImageError", "InternalError", 500], afterTrap: 30 });
+  assert.deepEqual(r, { refused: "InvalidArgument", before: 10, trap: ["OssImageError", "InternalError", 500], afterTrap: 30 });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -110,16 +110,20 @@ after(async () => {
   await Promise.all([origin, elsewhere].map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-/** The Worker from pkg/ in workerd, plus a test-only route that traps the wasm instance. */
+/**
+ * The Worker from pkg/ in workerd, plus a test-only route that traps the wasm instance the
+ * Worker uses (the internal core.js and glue modules are the Worker's own).
+ */
 async function startWorker(bindings, extra = {}) {
   const file = (name) => readFileSync(join(pkgDir, name));
   const entry = `
     import worker from "./cf-worker.js";
-    import { __trap } from "./workerd.js";
+    import { callWasm } from "./core.js";
+    import * as glue from "./ossimg.js";
     export default {
       async fetch(request, env, ctx) {
         if (new URL(request.url).pathname === "/__test/trap") {
-          try { __trap(); } catch (err) { return new Response(err.code, { status: err.status }); }
+          try { callWasm(glue, (raw) => raw.__ossimgTrap()); } catch (err) { return new Response(err.code, { status: err.status }); }
         }
         return worker.fetch(request, env, ctx);
       },

@@ -257,18 +257,9 @@ test("splitStyleDelimiter: photo.jpg!thumb names a style", () => {
   assert.equal(splitStyleDelimiter("photos/a.jpg!thumb", ""), undefined, "no delimiter enabled");
 });
 
-/** Until the watermark issue lands, the core answers NotImplemented for every mark. */
 const textSpec = `image/watermark,text_${Buffer.from("Hello 你好").toString("base64url")},size_40`;
-const drawing = (() => {
-  try {
-    process(hopper, textSpec, { fonts: { "wqy-microhei": new Uint8Array(0), "dejavu-sans": new Uint8Array(0) } });
-    return true;
-  } catch (err) {
-    return err.code !== "NotImplemented";
-  }
-})();
 
-test("a text watermark works with the packaged fonts and no options.fonts", { skip: !drawing && "watermark drawing has not landed (NotImplemented)" }, () => {
+test("a text watermark works with the packaged fonts and no options.fonts", () => {
   const out = process(hopper, textSpec);
   assert.deepEqual([out.mime, out.width, out.height], ["image/jpeg", 128, 128]);
   const plain = process(hopper, "image/format,jpg");

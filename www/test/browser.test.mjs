@@ -24,6 +24,32 @@ const wideHeader = (() => {
 })();
 const served = [];
 
+/** The spec TRAP_WORKER answers by trapping. */
+const TRAP_SPEC = "test/trap";
+/**
+ * A test-only module worker (served at /gen/trap-worker.js): the package's worker.js, plus
+ * one spec it answers by trapping the wasm instance inside a call, as a panic would. The
+ * package's own worker obeys no such message; this one reaches the instance through the
+ * internal core.js and glue modules, the very ones worker.js runs on.
+ */
+const TRAP_WORKER = `
+import "/pkg/worker.js";
+import init from "/pkg/index.js";
+import { callWasm } from "/pkg/core.js";
+import * as glue from "/pkg/ossimg.js";
+
+const serve = self.onmessage;
+self.onmessage = async (event) => {
+  if (event.data?.spec !== ${JSON.stringify(TRAP_SPEC)}) return serve(event);
+  await init(); // memoised: the instance worker.js waits for
+  try {
+    callWasm(glue, (raw) => raw.__ossimgTrap());
+  } catch (err) {
+    self.postMessage({ id: event.data.id, ok: false, error: err.toJSON() });
+  }
+};
+`;
+
 let server;
 let browser;
 let origin;
@@ -31,6 +57,7 @@ let origin;
 function generated(pathname, req, res) {
   served.push(pathname);
   if (pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE), true;
+  if (pathname === "/gen/trap-worker.js") return res.writeHead(200, { "content-type": "text/javascript" }).end(TRAP_WORKER), true;
   if (pathname === "/gen/wide.png") return res.writeHead(200, { "content-type": "image/png", "content-length": wideHeader.length }).end(wideHeader), true;
   if (pathname === "/gen/big.jpg") {
     // A JPEG header, then padding; written in chunks so a reader can stop early.
@@ -58,7 +85,6 @@ before(async () => {
       ["/fixtures/", fixturesDir],
       ["/samples/", fileURLToPath(new URL("../example-bucket/", import.meta.url))],
       ["/demo/", fileURLToPath(new URL("../demo/", import.meta.url))],
-      ["/test/", fileURLToPath(new URL("./", import.meta.url))],
     ],
     { onRequest: generated },
   ));
@@ -289,16 +315,15 @@ test("client.fetch: processes, falls back over a limit without buffering, report
 
 test("client: a trapped worker answers with an error and the next call succeeds", async () => {
   const { page, errors } = await openPage();
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (TRAP_SPEC) => {
     const { createProcessor } = await import("/pkg/client.js");
-    const TRAP_SPEC = "test/trap"; // what test/trap-worker.js answers by trapping
     const bytes = async () => new Uint8Array(await (await fetch("/fixtures/hopper.jpg")).arrayBuffer());
     // The package's worker obeys no trap message: it answers like any unknown spec.
     const plain = createProcessor();
     const refused = await plain.process(await bytes(), TRAP_SPEC).catch((e) => e.code);
     plain.terminate();
     // The test worker traps the instance inside a call; the same worker serves the next.
-    const p = createProcessor({ url: "/test/trap-worker.js" });
+    const p = createProcessor({ url: "/gen/trap-worker.js" });
     const before = (await p.process(await bytes(), "image/resize,w_10")).width;
     let trap;
     try {
@@ -309,7 +334,7 @@ test("client: a trapped worker answers with an error and the next call succeeds"
     const afterTrap = (await p.process(await bytes(), "image/resize,w_30")).width;
     p.terminate();
     return { refused, before, trap, afterTrap };
-  });
+  }, TRAP_SPEC);
   assert.deepEqual(r, { refused: "InvalidArgument", before: 10, trap: ["OssImageError", "InternalError", 500], afterTrap: 30 });
   assert.deepEqual(errors, []);
   await page.close();

@@ -259,6 +259,9 @@ function sharedSuite(name, start) {
       assert.equal(r.status, 200);
       assert.equal(r.header("x-ossimg-fallback"), "engine-budget");
       assert.ok(Buffer.from(r.body).equals(overBudget));
+      // The check sees the spec about to run with its styles (checkSource(bytes, spec, options)).
+      const styled = await get(mf, "/budget/4200.png!thumb");
+      assert.deepEqual([styled.status, styled.header("x-ossimg-fallback")], [200, "engine-budget"]);
     });
 
     test("work over the engine memory budget falls back with engine-budget; the next request succeeds", async () => {

@@ -27,6 +27,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order: the JS package's error-code type is generated from
+    /// it (tests/js_facts.rs).
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::MissingArgument,
+        ErrorKind::BadRequest,
+        ErrorKind::ImageTooLarge,
+        ErrorKind::WatermarkError,
+        ErrorKind::NotImplemented,
+        ErrorKind::NoSuchStyle,
+        ErrorKind::InternalError,
+    ];
+
     /// The OSS `Code` element.
     pub fn code(self) -> &'static str {
         match self {
@@ -60,6 +73,10 @@ pub struct Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The `reason` the wasm build adds to [`Error::over_engine_budget`], by which hosts tell
+/// it from a source that is too large everywhere (and the Worker's fallback reason).
+pub const ENGINE_BUDGET_REASON: &str = "engine-budget";
 
 /// Longest slice of client input echoed back in a message.
 const MAX_ECHO_CHARS: usize = 64;
@@ -128,6 +145,15 @@ impl Error {
         )
     }
 
+    /// A call that went over `Limits::memory_budget` (wasm build): `ImageTooLarge` like the
+    /// header limits, whatever the refused allocation made the decoder or encoder say.
+    pub fn over_engine_budget() -> Self {
+        Error::too_large(
+            None,
+            "Processing this image goes over the engine memory budget.",
+        )
+    }
+
     pub fn internal(detail: impl fmt::Display) -> Self {
         Error::new(
             ErrorKind::InternalError,
@@ -150,23 +176,6 @@ impl Error {
     }
     pub fn message(&self) -> &str {
         &self.message
-    }
-
-    /// The XML body OSS sends with an error response.
-    pub fn to_oss_xml(&self, request_id: &str, host_id: &str) -> String {
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n");
-        xml += &format!("  <Code>{}</Code>\n", self.code());
-        xml += &format!("  <Message>{}</Message>\n", xml_escape(&self.message));
-        xml += &format!("  <RequestId>{}</RequestId>\n", xml_escape(request_id));
-        xml += &format!("  <HostId>{}</HostId>\n", xml_escape(host_id));
-        if let Some(ec) = self.ec {
-            xml += &format!("  <EC>{ec}</EC>\n");
-            xml += &format!(
-                "  <RecommendDoc>https://api.aliyun.com/troubleshoot?q={ec}</RecommendDoc>\n"
-            );
-        }
-        xml += "</Error>\n";
-        xml
     }
 }
 
@@ -196,21 +205,6 @@ pub(crate) fn echo(value: &str) -> String {
     out
 }
 
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,13 +218,21 @@ mod tests {
     }
 
     #[test]
-    fn xml_is_escaped_and_carries_ec() {
-        let e = Error::invalid_value(Some("0040-00000312"), "w", "<script>");
-        let xml = e.to_oss_xml("rid", "host");
-        assert!(xml.contains("<Code>InvalidArgument</Code>"));
-        assert!(xml.contains("&lt;script&gt;"));
-        assert!(xml.contains("<EC>0040-00000312</EC>"));
-        assert!(!xml.contains("<script>"));
+    fn all_is_every_kind_in_declaration_order() {
+        // A new kind fails to compile here: give it the next position, and add it to ALL.
+        let position = |kind| match kind {
+            ErrorKind::InvalidArgument => 0,
+            ErrorKind::MissingArgument => 1,
+            ErrorKind::BadRequest => 2,
+            ErrorKind::ImageTooLarge => 3,
+            ErrorKind::WatermarkError => 4,
+            ErrorKind::NotImplemented => 5,
+            ErrorKind::NoSuchStyle => 6,
+            ErrorKind::InternalError => 7,
+        };
+        for (i, kind) in ErrorKind::ALL.into_iter().enumerate() {
+            assert_eq!(position(kind), i, "{kind:?}");
+        }
     }
 
     #[test]

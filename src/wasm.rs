@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::alloc_budget;
-use crate::error::Error;
+use crate::error::{Error, ENGINE_BUDGET_REASON};
 use crate::limits::Limits;
 use crate::ops::Action;
 use crate::options::Options;
@@ -233,15 +233,11 @@ fn oss_error(e: &Error) -> JsValue {
     err.into()
 }
 
-/// The error of a call over `Limits::memory_budget`: `ImageTooLarge` like the header
-/// limits, plus `reason: "engine-budget"` (the Worker's fallback reason), by which hosts
-/// tell it from a source that is too large everywhere. core.js builds the same after a trap.
+/// The error of a call over `Limits::memory_budget`, with its `reason`. core.js builds the
+/// same after a trap, from the facts generated out of these constants (www/src/facts.js).
 fn over_budget_error() -> JsValue {
-    let err = oss_error(&Error::too_large(
-        None,
-        "Processing this image goes over the engine memory budget.",
-    ));
-    set(&err, "reason", &"engine-budget".into());
+    let err = oss_error(&Error::over_engine_budget());
+    set(&err, "reason", &ENGINE_BUDGET_REASON.into());
     err
 }
 

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSy
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { DEFAULT_FONT_KEYS } from "./src/facts.js";
 
 const www = dirname(fileURLToPath(import.meta.url));
 const root = dirname(www);
@@ -45,7 +46,7 @@ if (unresolved.length > 0) {
 
 // The fonts for text watermarks (scripts/fonts.sh builds them into www/fonts/). The entries
 // load them on demand from pkg/fonts/; the core wasm never contains them.
-const FONT_FILES = ["wqy-microhei.ttf", "dejavu-sans.ttf", "LICENSES.md"];
+const FONT_FILES = [...DEFAULT_FONT_KEYS.map((key) => `${key}.ttf`), "LICENSES.md"];
 const fontsDir = join(www, "fonts");
 const missingFonts = FONT_FILES.filter((f) => !existsSync(join(fontsDir, f)));
 if (missingFonts.length > 0) fail(`www/fonts/ lacks ${missingFonts.join(", ")}: run bash scripts/fonts.sh first`);

@@ -1,4 +1,11 @@
 // Types of "ossimg/cf-worker": a Cloudflare Worker module (see cf-worker.js for its config).
+import type { ENGINE_BUDGET, OssErrorCode } from "./facts.js";
+
+/** The `Code` of the Worker's OSS XML error bodies. */
+export type { OssErrorCode };
+
+/** Why an object was served unchanged (`x-ossimg-fallback`). */
+export type Fallback = "source-too-large" | "oss-limit" | typeof ENGINE_BUDGET;
 export interface Env {
   /** An R2 bucket binding: the origin (wins over ORIGIN_URL). */
   BUCKET?: unknown;

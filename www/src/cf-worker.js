@@ -20,7 +20,8 @@
 // Errors are OSS XML with the OSS status, `x-oss-ec` and `x-oss-request-id`. Nothing is
 // fetched from anywhere but the origin: watermark pictures and fonts are keys of the same origin.
 import { checkSource, OssImageError, parse, process as processImage, splitStyleDelimiter } from "./workerd.js";
-import { DEFAULT_FONT_KEYS, ENGINE_BUDGET } from "./core.js";
+import { hostError, ossErrorXml } from "./core.js";
+import { DEFAULT_FONT_KEYS, ENGINE_BUDGET } from "./facts.js";
 import { contentLength, limitReason, readSource, SourceError } from "./source.js";
 
 const MAX_STYLES = 50;
@@ -30,8 +31,6 @@ const MAX_KEY_BYTES = 1023;
 const LIMITS = ["oss", "workers"];
 const PASSED_HEADERS = ["content-type", "etag", "last-modified", "cache-control", "content-disposition", "content-language"];
 
-/** Over an OSS limit, or over what the isolate can decode: serve the original. */
-const overLimit = (bytes) => limitReason({ checkSource }, bytes, LIMITS);
 /** Watermark pictures and fonts are only bounded by the 20 MB source size. */
 const anySize = () => null;
 /** Fonts by key, per isolate: read from the origin once. */
@@ -52,7 +51,7 @@ export default {
 
 async function handle(request, env, ctx) {
   if (request.method !== "GET" && request.method !== "HEAD") {
-    throw new OssImageError("The specified method is not allowed against this resource.", { code: "MethodNotAllowed", status: 405 });
+    throw hostError("MethodNotAllowed");
   }
   const config = readConfig(env);
   const url = new URL(request.url);
@@ -85,6 +84,8 @@ async function handle(request, env, ctx) {
   }
 
   const source = await origin.get(key, "NoSuchFile", {});
+  // Over an OSS limit, or over what the isolate can decode: serve the original.
+  const overLimit = (bytes) => limitReason({ checkSource }, bytes, spec, options, LIMITS);
   const read = await readSource(source.response, overLimit).finally(source.done);
   if (read.fallback) {
     const fallback = read.bytes ? new Response(read.bytes, source.response) : new Response(read.body, source.response);
@@ -182,7 +183,7 @@ function r2Origin(bucket) {
       } catch (err) {
         throw new SourceError("origin-failed", `the bucket failed: ${err?.message ?? err}`, { cause: err });
       }
-      if (object === null) throw noSuchObject(missingCode);
+      if (object === null) throw hostError(missingCode);
       const headers = new Headers({ "content-length": String(object.size), etag: object.httpEtag, "last-modified": object.uploaded.toUTCString() });
       object.writeHttpMetadata(headers);
       return { response: new Response(object.body, { headers }), done() {} };
@@ -210,7 +211,7 @@ function httpOrigin(base, timeoutMs) {
       if (response.status === 404) {
         done();
         response.body?.cancel().catch(() => {});
-        throw noSuchObject(missingCode);
+        throw hostError(missingCode);
       }
       if (response.status < 200 || response.status > 299) {
         done();
@@ -222,12 +223,6 @@ function httpOrigin(base, timeoutMs) {
       return { response, done };
     },
   };
-}
-
-function noSuchObject(code) {
-  return code === "NoSuchFile"
-    ? new OssImageError("The specified key does not exist.", { code: "NoSuchFile", status: 404, ec: "0040-00000024" })
-    : new OssImageError("The specified key does not exist.", { code: "NoSuchKey", status: 404, ec: "0026-00000001" });
 }
 
 /** Watermark pictures: keys of the same origin; a missing one is left out (the core answers 0040-00000025). */
@@ -266,7 +261,7 @@ function decodeKey(path) {
   try {
     return decodeURIComponent(path);
   } catch {
-    throw invalidKey();
+    throw hostError("InvalidObjectName");
   }
 }
 
@@ -275,11 +270,7 @@ function checkKey(key) {
   const bytes = new TextEncoder().encode(key).byteLength;
   // eslint-disable-next-line no-control-regex
   const bad = bytes === 0 || bytes > MAX_KEY_BYTES || key.startsWith("/") || key.includes("\\") || /[\u0000-\u001f\u007f]/.test(key) || key.split("/").some((s) => s === "." || s === "..");
-  if (bad) throw invalidKey();
-}
-
-function invalidKey() {
-  return new OssImageError("The specified object name is not valid.", { code: "InvalidObjectName", status: 400 });
+  if (bad) throw hostError("InvalidObjectName");
 }
 
 /** Each path segment percent-encoded: the key cannot add a query, a fragment or a dot segment. */
@@ -313,23 +304,9 @@ function toOssError(err) {
 }
 
 function errorResponse(err, requestId, host, method) {
-  const xml = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    "<Error>",
-    `  <Code>${escapeXml(err.code)}</Code>`,
-    `  <Message>${escapeXml(err.message)}</Message>`,
-    `  <RequestId>${requestId}</RequestId>`,
-    `  <HostId>${escapeXml(host)}</HostId>`,
-    ...(err.ec ? [`  <EC>${escapeXml(err.ec)}</EC>`, `  <RecommendDoc>https://api.aliyun.com/troubleshoot?q=${escapeXml(err.ec)}</RecommendDoc>`] : []),
-    "</Error>",
-    "",
-  ].join("\n");
+  const xml = ossErrorXml(err, requestId, host);
   const headers = { "content-type": "application/xml", "x-oss-request-id": requestId, "cache-control": "no-store" };
   if (err.ec) headers["x-oss-ec"] = err.ec;
   if (err.reason) headers["x-ossimg-origin-error"] = err.reason;
   return new Response(method === "HEAD" ? null : xml, { status: err.status, headers });
-}
-
-function escapeXml(text) {
-  return String(text).replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]);
 }

@@ -4,7 +4,7 @@
 //   const p = createProcessor({ size: 2 });
 //   const out = await p.process(bytes, "image/resize,w_300", { signal });
 //   const got = await p.fetch("/photos/a.jpg", "image/resize,w_300");   // got.fallback: null or why not
-import { OssImageError, toBytes } from "./core.js";
+import { hostError, OssImageError, toBytes } from "./core.js";
 import { readSource, SourceError } from "./source.js";
 
 /**
@@ -141,13 +141,11 @@ export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000 } = {}) 
       const response = await fetch(url, { signal });
       if (!response.ok) {
         response.body?.cancel().catch(() => {});
-        throw response.status === 404
-          ? new OssImageError("The specified key does not exist.", { code: "NoSuchFile", status: 404, ec: "0040-00000024" })
-          : new OssImageError(`The source answered ${response.status}.`, { code: "InternalError", status: 500 });
+        throw response.status === 404 ? hostError("NoSuchFile") : new OssImageError(`The source answered ${response.status}.`, { code: "InternalError", status: 500 });
       }
       let read;
       try {
-        read = await readSource(response, async (bytes) => (await run({ kind: "check", limits: ["oss"] }, bytes.slice(), signal)).reason);
+        read = await readSource(response, async (bytes) => (await run({ kind: "check", spec, options, limits: ["oss"] }, bytes.slice(), signal)).reason);
       } catch (err) {
         // An abort while the body streams surfaces as a read failure: report the abort.
         signal?.throwIfAborted();
@@ -160,11 +158,6 @@ export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000 } = {}) 
         return { original: true, fallback: read.fallback, mime, response: new Response(read.bytes ?? read.body, { headers }) };
       }
       return { ...(await processor.process(read.bytes, spec, { signal, ...options })), fallback: null };
-    },
-
-    /** @internal Traps a worker's wasm instance on purpose (tests of the recovery). */
-    __trap() {
-      return run({ kind: "__trap" }, null);
     },
 
     /** Ends every worker; queued and running calls reject. The processor cannot be reused. */

@@ -1,9 +1,8 @@
 // Shared by every entry point (index.js, node.js, workerd.js, client.js). No wasm here:
 // the entry points hand in the wasm-bindgen glue, so this file also loads in pages that
-// only use the Web Worker client.
-
-/** The `reason` of an error from a call over the engine memory budget (Limits::workers()). */
-export const ENGINE_BUDGET = "engine-budget";
+// only use the Web Worker client. The facts shared with the Rust crate are in facts.js,
+// generated from it.
+import { DEFAULT_FONT_KEYS, HOST_ERRORS, OVER_BUDGET_ERROR } from "./facts.js";
 
 /**
  * An OSS image-processing error: `code` ("InvalidArgument"...), HTTP `status`, `ec` or null;
@@ -40,7 +39,38 @@ export class OssImageError extends Error {
 
 /** What `process` throws over the engine memory budget (src/wasm.rs builds the same). */
 function overBudget(cause) {
-  return new OssImageError("Processing this image goes over the engine memory budget.", { code: "ImageTooLarge", status: 400, reason: ENGINE_BUDGET, cause });
+  return new OssImageError(OVER_BUDGET_ERROR.message, { ...OVER_BUDGET_ERROR, cause });
+}
+
+/** One of the errors only the hosts answer with (facts.js HOST_ERRORS), by its `code`. */
+export function hostError(code) {
+  const { message, ...init } = HOST_ERRORS[code];
+  return new OssImageError(message, { code, ...init });
+}
+
+/**
+ * The XML body OSS answers an error with; every host that answers HTTP uses this one.
+ * `requestId` and `hostId` are the request's; text is escaped, so hostile input echoed in a
+ * message stays text.
+ */
+export function ossErrorXml(err, requestId, hostId) {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    "<Error>",
+    `  <Code>${escapeXml(err.code)}</Code>`,
+    `  <Message>${escapeXml(err.message)}</Message>`,
+    `  <RequestId>${escapeXml(requestId)}</RequestId>`,
+    `  <HostId>${escapeXml(hostId)}</HostId>`,
+    ...(err.ec ? [`  <EC>${escapeXml(err.ec)}</EC>`, `  <RecommendDoc>https://api.aliyun.com/troubleshoot?q=${escapeXml(err.ec)}</RecommendDoc>`] : []),
+    "</Error>",
+    "",
+  ].join("\n");
+}
+
+const XML_ENTITIES = { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" };
+
+function escapeXml(text) {
+  return String(text).replace(/[<>&"']/g, (c) => XML_ENTITIES[c]);
 }
 
 const toString = Object.prototype.toString;
@@ -58,9 +88,6 @@ function checkSpec(spec) {
   if (typeof spec !== "string") throw new TypeError("ossimg: spec must be a string");
   return spec;
 }
-
-/** The font assets the package ships (pkg/fonts/<key>.ttf), by their `options.fonts` key. */
-export const DEFAULT_FONT_KEYS = ["wqy-microhei", "dejavu-sans"];
 
 /** The `./fonts/<key>.ttf` URL of each default font, relative to the package's files. */
 export const defaultFontUrls = (base) => DEFAULT_FONT_KEYS.map((key) => [key, new URL(`./fonts/${key}.ttf`, base)]);
@@ -99,23 +126,7 @@ function withFonts(options, defaults) {
  * "engine-budget") that the core throws when it fails without trapping.
  */
 export function createApi(ready, { defaultFonts } = {}) {
-  function call(fn) {
-    const raw = ready();
-    try {
-      return fn(raw);
-    } catch (err) {
-      if (err instanceof OssImageError) throw err;
-      if (err?.name === "OssImageError") throw OssImageError.from(err);
-      // Bad options, reported by the core with an "ossimg:" prefix.
-      if ((err instanceof TypeError || err instanceof RangeError) && String(err.message).startsWith("ossimg:")) throw err;
-      // Asked before the swap: the flag lives in the trapped instance's memory.
-      const overBudgetTrap = budgetExceeded(raw);
-      replaceInstance(raw);
-      if (overBudgetTrap) throw overBudget(err);
-      throw new OssImageError(`Internal error: ${err?.message ?? err}`, { code: "InternalError", status: 500, cause: err });
-    }
-  }
-
+  const call = (fn) => callWasm(ready(), fn);
   const api = {
     /** Runs an OSS spec on `input`; see index.d.ts for the result shapes. */
     process(input, spec, options) {
@@ -133,12 +144,13 @@ export function createApi(ready, { defaultFonts } = {}) {
       return call((raw) => raw.probe(bytes));
     },
     /**
-     * Throws the ImageTooLarge OssImageError that `process` would give when `input` is over
-     * `options.limits` ("oss" by default), judged from the header only.
+     * Throws the ImageTooLarge OssImageError that `process(input, spec, options)` would give
+     * when `input` is over `options.limits` ("oss" by default), judged from the header only.
      */
-    checkSource(input, options) {
+    checkSource(input, spec, options) {
       const bytes = toBytes(input);
-      return call((raw) => raw.checkSource(bytes, options));
+      checkSpec(spec);
+      return call((raw) => raw.checkSource(bytes, spec, options));
     },
     /** `[object key, style name]` of a path in the delimiter form (`a.jpg!thumb`), or undefined. */
     splitStyleDelimiter(path, delimiters) {
@@ -153,12 +165,29 @@ export function createApi(ready, { defaultFonts } = {}) {
     version() {
       return call((raw) => raw.version());
     },
-    /** @internal Traps the instance on purpose (tests of the recovery above). */
-    __trap() {
-      return call((raw) => raw.__ossimgTrap());
-    },
   };
   return api;
+}
+
+/**
+ * Runs `fn(raw)` on the glue `raw` under the error policy of createApi. Exported for the
+ * tests of the trap recovery, which trap the instance through it (`raw.__ossimgTrap()`);
+ * this module is not in the package's exports map.
+ */
+export function callWasm(raw, fn) {
+  try {
+    return fn(raw);
+  } catch (err) {
+    if (err instanceof OssImageError) throw err;
+    if (err?.name === "OssImageError") throw OssImageError.from(err);
+    // Bad options, reported by the core with an "ossimg:" prefix.
+    if ((err instanceof TypeError || err instanceof RangeError) && String(err.message).startsWith("ossimg:")) throw err;
+    // Asked before the swap: the flag lives in the trapped instance's memory.
+    const overBudgetTrap = budgetExceeded(raw);
+    replaceInstance(raw);
+    if (overBudgetTrap) throw overBudget(err);
+    throw new OssImageError(`Internal error: ${err?.message ?? err}`, { code: "InternalError", status: 500, cause: err });
+  }
 }
 
 /** Whether the trapped call had an allocation refused by the engine memory budget. */

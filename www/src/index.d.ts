@@ -1,16 +1,9 @@
 // Types of the "ossimg" package. One declaration file serves every entry point
 // (browser / default, node, workerd): they export the same names.
+import type { ENGINE_BUDGET, OssErrorCode } from "./facts.js";
 
-/** The OSS error codes (`Code` element of an OSS error). */
-export type OssErrorCode =
-  | "InvalidArgument"
-  | "MissingArgument"
-  | "BadRequest"
-  | "ImageTooLarge"
-  | "WatermarkError"
-  | "NotImplemented"
-  | "NoSuchStyle"
-  | "InternalError";
+/** The OSS error codes (`Code` element of an OSS error), generated from the Rust crate. */
+export type { OssErrorCode };
 
 /** An `x-oss-process` value: `image/...`, `style/<name>`, or `""` for the original. */
 export type Spec = `image/${string}` | `style/${string}` | `x-oss-process=${string}` | "" | (string & {});
@@ -102,7 +95,7 @@ export class OssImageError extends Error {
   /** OSS diagnostic number, e.g. "0040-00000312", or null. */
   ec: string | null;
   /** `"engine-budget"`: the call (`limits: "workers"`) went over the engine memory budget (ImageTooLarge, 400). */
-  reason?: string;
+  reason?: typeof ENGINE_BUDGET | (string & {});
   toJSON(): { name: "OssImageError"; code: OssErrorCode; status: number; ec: string | null; reason?: string; message: string };
   static from(data: unknown): OssImageError;
 }
@@ -124,10 +117,11 @@ export function process(input: Input, spec: Spec, options?: Options): Result;
 /** Header facts without decoding pixels. Throws OssImageError for unknown or broken input. */
 export function probe(input: Input): ProbeResult;
 /**
- * Throws the ImageTooLarge OssImageError that `process` would give when `input` is over
- * `options.limits` ("oss" by default): bytes, sides, pixels, decode budget, from the header.
+ * Throws the ImageTooLarge OssImageError that `process(input, spec, options)` would give
+ * when `input` is over `options.limits` ("oss" by default): bytes, sides, pixels, decode
+ * budget, from the header. `spec` is the one about to run (`""`: none).
  */
-export function checkSource(input: Input, options?: Pick<Options, "limits">): void;
+export function checkSource(input: Input, spec: Spec, options?: Options): void;
 /** `[object key, style name]` of a path in the delimiter form (`a.jpg!thumb`), or undefined. */
 export function splitStyleDelimiter(path: string, delimiters: string): [string, string] | undefined;
 /**

@@ -4,6 +4,7 @@
 // which are ready on import.
 import initWasm, * as raw from "./ossimg.js";
 import { createApi, defaultFontUrls, OssImageError } from "./core.js";
+import { packagedFontUrls } from "./facts.js";
 
 export { OssImageError };
 
@@ -46,8 +47,8 @@ let fontsPending;
  * failure.
  */
 export function loadFonts(base) {
-  // Literal URLs by default, so that bundlers (Vite, webpack) emit the fonts as assets.
-  const urls = base === undefined ? [["wqy-microhei", new URL("./fonts/wqy-microhei.ttf", import.meta.url)], ["dejavu-sans", new URL("./fonts/dejavu-sans.ttf", import.meta.url)]] : defaultFontUrls(base);
+  // Literal URLs by default (packagedFontUrls), so that bundlers emit the fonts as assets.
+  const urls = base === undefined ? packagedFontUrls() : defaultFontUrls(base);
   fontsPending ??= Promise.all(
     urls.map(async ([key, url]) => {
       const res = await fetch(url);
@@ -79,4 +80,4 @@ const api = createApi(
   },
 );
 
-export const { process, probe, checkSource, splitStyleDelimiter, parse, version, __trap } = api;
+export const { process, probe, checkSource, splitStyleDelimiter, parse, version } = api;

@@ -2,7 +2,8 @@
 //   import { process } from "ossimg";
 import { readFileSync } from "node:fs";
 import * as raw from "./ossimg.js";
-import { defaultFontUrls, instantiatedEntry, OssImageError } from "./core.js";
+import { instantiatedEntry, OssImageError } from "./core.js";
+import { packagedFontUrls } from "./facts.js";
 
 raw.initSync({ module: readFileSync(new URL("./ossimg_bg.wasm", import.meta.url)) });
 
@@ -10,7 +11,7 @@ let fonts;
 /** The packaged fonts, read on the first text watermark (about 5 MB, so never at import). */
 function defaultFonts() {
   fonts ??= Object.fromEntries(
-    defaultFontUrls(import.meta.url).map(([key, url]) => {
+    packagedFontUrls().map(([key, url]) => {
       try {
         return [key, readFileSync(url)];
       } catch (err) {
@@ -23,5 +24,5 @@ function defaultFonts() {
 
 const entry = instantiatedEntry(raw, { defaultFonts });
 export default entry.init;
-export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version, __trap } = entry;
+export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version } = entry;
 export { OssImageError };

@@ -3,8 +3,7 @@
 // processed: one over 20 MB, or whose header is already over a limit, is handed back as a
 // stream (the bytes read so far, then the rest) to be served unchanged.
 
-/** OSS's source size limit (`Limits::oss().max_source_bytes` in src/limits.rs). */
-export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+import { ENGINE_BUDGET, MAX_SOURCE_BYTES } from "./facts.js";
 
 /** Bytes read before the header is judged; enough for the headers of every format. */
 const PROBE_BYTES = 256 * 1024;
@@ -25,17 +24,18 @@ export function contentLength(headers) {
 }
 
 /**
- * Why `bytes` must be served unchanged rather than processed, or null. `limits` are the
- * budgets to try in order ("oss": over an OSS limit, "workers": over what a 128 MB isolate
- * can decode). Bytes that are no image, or a header cut short, are not a limit: processing
- * reports them (or reads more).
+ * Why `bytes` must be served unchanged rather than processed with `spec` and `options`
+ * (those the host is about to run), or null. `limits` are the budgets to try in order
+ * ("oss": over an OSS limit, "workers": over what a 128 MB isolate can decode). Bytes that
+ * are no image, or a header cut short, are not a limit: processing reports them (or reads
+ * more).
  */
-export function limitReason(api, bytes, limits) {
+export function limitReason(api, bytes, spec, options, limits) {
   for (const limit of limits) {
     try {
-      api.checkSource(bytes, { limits: limit });
+      api.checkSource(bytes, spec, { ...options, limits: limit });
     } catch (err) {
-      if (err?.code === "ImageTooLarge") return limit === "oss" ? "oss-limit" : "engine-budget";
+      if (err?.code === "ImageTooLarge") return limit === "oss" ? "oss-limit" : ENGINE_BUDGET;
       return null;
     }
   }

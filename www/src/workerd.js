@@ -11,5 +11,5 @@ raw.initSync({ module: wasm });
 
 const entry = instantiatedEntry(raw);
 export default entry.init;
-export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version, __trap } = entry;
+export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version } = entry;
 export { OssImageError };

@@ -24,6 +24,32 @@ const wideHeader = (() => {
 })();
 const served = [];
 
+/** The spec TRAP_WORKER answers by trapping. */
+const TRAP_SPEC = "test/trap";
+/**
+ * A test-only module worker (served at /gen/trap-worker.js): the package's worker.js, plus
+ * one spec it answers by trapping the wasm instance inside a call, as a panic would. The
+ * package's own worker obeys no such message; this one reaches the instance through the
+ * internal core.js and glue modules, the very ones worker.js runs on.
+ */
+const TRAP_WORKER = `
+import "/pkg/worker.js";
+import init from "/pkg/index.js";
+import { callWasm } from "/pkg/core.js";
+import * as glue from "/pkg/ossimg.js";
+
+const serve = self.onmessage;
+self.onmessage = async (event) => {
+  if (event.data?.spec !== ${JSON.stringify(TRAP_SPEC)}) return serve(event);
+  await init(); // memoised: the instance worker.js waits for
+  try {
+    callWasm(glue, (raw) => raw.__ossimgTrap());
+  } catch (err) {
+    self.postMessage({ id: event.data.id, ok: false, error: err.toJSON() });
+  }
+};
+`;
+
 let server;
 let browser;
 let origin;
@@ -31,6 +57,7 @@ let origin;
 function generated(pathname, req, res) {
   served.push(pathname);
   if (pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE), true;
+  if (pathname === "/gen/trap-worker.js") return res.writeHead(200, { "content-type": "text/javascript" }).end(TRAP_WORKER), true;
   if (pathname === "/gen/wide.png") return res.writeHead(200, { "content-type": "image/png", "content-length": wideHeader.length }).end(wideHeader), true;
   if (pathname === "/gen/big.jpg") {
     // A JPEG header, then padding; written in chunks so a reader can stop early.
@@ -111,9 +138,11 @@ test("browser entry: init() once, then process / probe / parse; trap recovery", 
     } catch (e) {
       err = { isOss: e instanceof m.OssImageError, code: e.code, status: e.status, ec: e.ec };
     }
+    // The internal core.js and glue are the modules index.js runs on: trap its instance.
+    const [core, glue] = await Promise.all([import("/pkg/core.js"), import("/pkg/ossimg.js")]);
     let trap;
     try {
-      m.__trap();
+      core.callWasm(glue, (raw) => raw.__ossimgTrap());
     } catch (e) {
       trap = { isOss: e instanceof m.OssImageError, code: e.code, status: e.status };
     }
@@ -128,6 +157,7 @@ test("browser entry: init() once, then process / probe / parse; trap recovery", 
       trap,
       after: { mime: after.mime, width: after.width },
       version: m.version(),
+      testHooks: Object.keys(m).filter((name) => name.startsWith("_")),
     };
   });
   assert.match(r.beforeInit, /init\(\)/);
@@ -138,6 +168,7 @@ test("browser entry: init() once, then process / probe / parse; trap recovery", 
   assert.deepEqual(r.err, { isOss: true, code: "InvalidArgument", status: 400, ec: "0040-00000312" });
   assert.deepEqual(r.trap, { isOss: true, code: "InternalError", status: 500 });
   assert.deepEqual(r.after, { mime: "image/jpeg", width: 32 });
+  assert.deepEqual(r.testHooks, [], "no test hooks in the public API");
   assert.equal(typeof r.version, "string");
   assert.deepEqual(errors, []);
   await page.close();
@@ -284,22 +315,27 @@ test("client.fetch: processes, falls back over a limit without buffering, report
 
 test("client: a trapped worker answers with an error and the next call succeeds", async () => {
   const { page, errors } = await openPage();
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (TRAP_SPEC) => {
     const { createProcessor } = await import("/pkg/client.js");
-    const p = createProcessor();
     const bytes = async () => new Uint8Array(await (await fetch("/fixtures/hopper.jpg")).arrayBuffer());
+    // The package's worker obeys no trap message: it answers like any unknown spec.
+    const plain = createProcessor();
+    const refused = await plain.process(await bytes(), TRAP_SPEC).catch((e) => e.code);
+    plain.terminate();
+    // The test worker traps the instance inside a call; the same worker serves the next.
+    const p = createProcessor({ url: "/gen/trap-worker.js" });
     const before = (await p.process(await bytes(), "image/resize,w_10")).width;
     let trap;
     try {
-      await p.__trap();
+      await p.process(await bytes(), TRAP_SPEC);
     } catch (e) {
       trap = [e.name, e.code, e.status];
     }
     const afterTrap = (await p.process(await bytes(), "image/resize,w_30")).width;
     p.terminate();
-    return { before, trap, afterTrap };
-  });
-  assert.deepEqual(r, { before: 10, trap: ["OssImageError", "InternalError", 500], afterTrap: 30 });
+    return { refused, before, trap, afterTrap };
+  }, TRAP_SPEC);
+  assert.deepEqual(r, { refused: "InvalidArgument", before: 10, trap: ["OssImageError", "InternalError", 500], afterTrap: 30 });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -11,12 +11,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { greyPng } from "../test-images.mjs";
 import { Miniflare } from "miniflare";
-import { probe, process as processImage } from "ossimg";
+import { probe } from "ossimg";
 import { bundleOptions, bundleWorker } from "../worker-bundle.mjs";
+import { DEFAULT_FONT_KEYS } from "../src/facts.js";
 
 const pkgDir = dirname(fileURLToPath(import.meta.resolve("ossimg/package.json")));
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url));
 const corpusDir = process.env.OSSIMG_CORPUS ?? fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
+/** scripts/test.sh sets it: there a missing corpus fails the corpus tests instead of skipping them. */
+const requireCorpus = process.env.OSSIMG_REQUIRE_CORPUS === "1";
 const b64 = (s) => Buffer.from(s).toString("base64url");
 
 
@@ -38,19 +41,9 @@ const OBJECTS = {
 };
 const bombPath = join(corpusDir, "limits/made_png_20000x20000_bomb.png");
 if (existsSync(bombPath)) OBJECTS["bombs/20000.png"] = { body: readFileSync(bombPath), type: "image/png" };
-for (const font of ["wqy-microhei.ttf", "dejavu-sans.ttf"]) {
-  const path = join(pkgDir, "fonts", font);
-  if (existsSync(path)) OBJECTS[`_ossimg/fonts/${font}`] = { body: readFileSync(path), type: "font/ttf" };
+for (const key of DEFAULT_FONT_KEYS) {
+  OBJECTS[`_ossimg/fonts/${key}.ttf`] = { body: readFileSync(join(pkgDir, "fonts", `${key}.ttf`)), type: "font/ttf" };
 }
-/** Until the watermark issue lands, the core answers NotImplemented for every mark. */
-const watermarkDrawn = (() => {
-  try {
-    processImage(hopper, `image/watermark,image_${b64("logo.png")}`, { objects: { "logo.png": logo } });
-    return true;
-  } catch (err) {
-    return err.code !== "NotImplemented";
-  }
-})();
 const STYLES = { thumb: "image/resize,w_40/format,png", tiny: "image/resize,w_8" };
 
 let origin; // the loopback HTTP origin
@@ -110,16 +103,20 @@ after(async () => {
   await Promise.all([origin, elsewhere].map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-/** The Worker from pkg/ in workerd, plus a test-only route that traps the wasm instance. */
+/**
+ * The Worker from pkg/ in workerd, plus a test-only route that traps the wasm instance the
+ * Worker uses (the internal core.js and glue modules are the Worker's own).
+ */
 async function startWorker(bindings, extra = {}) {
   const file = (name) => readFileSync(join(pkgDir, name));
   const entry = `
     import worker from "./cf-worker.js";
-    import { __trap } from "./workerd.js";
+    import { callWasm } from "./core.js";
+    import * as glue from "./ossimg.js";
     export default {
       async fetch(request, env, ctx) {
         if (new URL(request.url).pathname === "/__test/trap") {
-          try { __trap(); } catch (err) { return new Response(err.code, { status: err.status }); }
+          try { callWasm(glue, (raw) => raw.__ossimgTrap()); } catch (err) { return new Response(err.code, { status: err.status }); }
         }
         return worker.fetch(request, env, ctx);
       },
@@ -127,7 +124,7 @@ async function startWorker(bindings, extra = {}) {
   const mf = new Miniflare({
     modules: [
       { type: "ESModule", path: "/app/entry.js", contents: entry },
-      ...["cf-worker.js", "workerd.js", "source.js", "core.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
+      ...["cf-worker.js", "workerd.js", "source.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
       { type: "CompiledWasm", path: "/app/ossimg_bg.wasm", contents: file("ossimg_bg.wasm") },
     ],
     modulesRoot: "/",
@@ -212,7 +209,7 @@ function sharedSuite(name, start) {
       assertOssXml(await get(mf, "/photos/hopper.jpg!nope"), { code: "NoSuchKey", statusCode: 404 });
     });
 
-    test("a picture watermark is read from the same origin", { skip: !watermarkDrawn && "watermark drawing has not landed (NotImplemented)" }, async () => {
+    test("a picture watermark is read from the same origin", async () => {
       const r = await get(mf, `/photos/hopper.jpg?x-oss-process=image/watermark,image_${b64("logo/basn6a08.png")},g_se`);
       assert.equal(r.status, 200, new TextDecoder().decode(r.body));
       assert.deepEqual([probe(r.body).width, probe(r.body).height], [128, 128]);
@@ -220,7 +217,7 @@ function sharedSuite(name, start) {
       assertOssXml(missing, { code: "WatermarkError", statusCode: 400, ec: "0040-00000025" });
     });
 
-    test("a text watermark loads the fonts from the origin once", { skip: (!watermarkDrawn && "watermark drawing has not landed") || (!OBJECTS["_ossimg/fonts/wqy-microhei.ttf"] && "pkg/fonts absent") }, async () => {
+    test("a text watermark loads the fonts from the origin once", async () => {
       const spec = `image/watermark,text_${b64("Hello 你好")},size_30`;
       const before = originLog.length;
       const r = await get(mf, `/photos/hopper.jpg?x-oss-process=${spec}`);
@@ -232,7 +229,7 @@ function sharedSuite(name, start) {
       assert.equal(again.status, 200);
       if (name.startsWith("HTTP")) {
         const fontRequests = originLog.slice(before).filter((k) => k.startsWith("_ossimg/fonts/"));
-        assert.deepEqual(fontRequests.sort(), ["_ossimg/fonts/dejavu-sans.ttf", "_ossimg/fonts/wqy-microhei.ttf"], "each font fetched once per isolate");
+        assert.deepEqual(fontRequests.sort(), DEFAULT_FONT_KEYS.map((key) => `_ossimg/fonts/${key}.ttf`).sort(), "each font fetched once per isolate");
       }
     });
 
@@ -262,6 +259,9 @@ function sharedSuite(name, start) {
       assert.equal(r.status, 200);
       assert.equal(r.header("x-ossimg-fallback"), "engine-budget");
       assert.ok(Buffer.from(r.body).equals(overBudget));
+      // The check sees the spec about to run with its styles (checkSource(bytes, spec, options)).
+      const styled = await get(mf, "/budget/4200.png!thumb");
+      assert.deepEqual([styled.status, styled.header("x-ossimg-fallback")], [200, "engine-budget"]);
     });
 
     test("work over the engine memory budget falls back with engine-budget; the next request succeeds", async () => {
@@ -281,7 +281,8 @@ function sharedSuite(name, start) {
       assert.deepEqual([small.status, small.header("x-ossimg-fallback"), probe(small.body).width], [200, null, 100]);
     });
 
-    test("a corpus bomb over the OSS pixel limit falls back with oss-limit", { skip: !OBJECTS["bombs/20000.png"] && "corpus absent" }, async () => {
+    test("a corpus bomb over the OSS pixel limit falls back with oss-limit", { skip: !requireCorpus && !OBJECTS["bombs/20000.png"] && "corpus absent" }, async () => {
+      assert.ok(OBJECTS["bombs/20000.png"], `OSSIMG_REQUIRE_CORPUS=1 but ${bombPath} is missing`);
       const r = await get(mf, "/bombs/20000.png?x-oss-process=image/resize,w_100");
       assert.equal(r.status, 200);
       assert.equal(r.header("x-ossimg-fallback"), "oss-limit");

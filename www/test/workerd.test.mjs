@@ -47,10 +47,11 @@ before(async () => {
     modules: [
       { type: "ESModule", path: "/app/worker.js", contents: WORKER },
       // `import "ossimg"` from /app/worker.js resolves to /app/ossimg; its relative
-      // imports (./ossimg.js, ./core.js, ./ossimg_bg.wasm) to files beside it.
+      // imports (./ossimg.js, ./core.js, ./facts.js, ./ossimg_bg.wasm) to files beside it.
       { type: "ESModule", path: "/app/ossimg", contents: file(entry) },
       { type: "ESModule", path: "/app/ossimg.js", contents: file("ossimg.js") },
       { type: "ESModule", path: "/app/core.js", contents: file("core.js") },
+      { type: "ESModule", path: "/app/facts.js", contents: file("facts.js") },
       { type: "CompiledWasm", path: "/app/ossimg_bg.wasm", contents: file("ossimg_bg.wasm") },
     ],
     modulesRoot: "/",

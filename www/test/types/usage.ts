@@ -5,6 +5,7 @@ import type { Options, Result, ProbeResult, ParseResult, OssErrorCode } from "os
 import { createProcessor } from "ossimg/client";
 import type { FetchResult, Processor } from "ossimg/client";
 import worker from "ossimg/cf-worker";
+import type { Fallback } from "ossimg/cf-worker";
 
 await init();
 await init(new URL("https://example.invalid/ossimg_bg.wasm"));
@@ -46,7 +47,8 @@ try {
     const code: OssErrorCode = err.code;
     const status: number = err.status;
     const ec: string | null = err.ec;
-    void code, status, ec;
+    const reason: string | undefined = err.reason;
+    void code, status, ec, reason;
   }
 }
 
@@ -59,7 +61,17 @@ void fetched.then((r) => (r.fallback === null ? r.mime : r.response.body));
 pool.terminate();
 
 await loadFonts();
+checkSource(bytes, "image/resize,w_100", { limits: "workers" });
+checkSource(bytes, "style/small", { styles: { small: "image/resize,w_10" }, limits: "oss" });
+checkSource(bytes, "");
+// @ts-expect-error the spec about to run is required
 checkSource(bytes, { limits: "workers" });
+// The hosts' own codes are OSS codes too (types.test.mjs checks every code the JS throws).
+const hostCodes: OssErrorCode[] = ["NoSuchKey", "NoSuchFile", "MethodNotAllowed", "InvalidObjectName"];
+// @ts-expect-error not an OSS error code
+const bogus: OssErrorCode = "NoSuchThing";
+const fallback: Fallback = "engine-budget";
+void hostCodes, bogus, fallback;
 const split: [string, string] | undefined = splitStyleDelimiter("a.jpg!thumb", "!");
 void split;
 const served: Promise<Response> = worker.fetch(new Request("https://example.invalid/a.jpg"), { ORIGIN_URL: "https://origin.invalid/", STYLES: { thumb: "image/resize,w_100" } });

@@ -2,8 +2,8 @@
 //! frame fully composited (what a browser shows at that moment), with its delay, so that
 //! actions can treat each frame as a plain picture.
 
-use crate::codec::ImageFormat;
 use crate::error::{Error, Result};
+use crate::format::ImageFormat;
 
 /// One RGBA8 picture, row-major, no padding.
 #[derive(Clone, Debug, PartialEq, Eq)]

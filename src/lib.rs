@@ -19,6 +19,7 @@
 mod alloc_budget;
 pub mod codec;
 pub mod error;
+pub mod format;
 pub mod frame;
 pub mod limits;
 pub mod ops;
@@ -27,8 +28,8 @@ pub mod spec;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use codec::{ImageFormat, Probe};
 pub use error::{Error, ErrorKind, Result};
+pub use format::{ImageFormat, Probe};
 pub use limits::Limits;
 pub use pipeline::{Options, Output, Pipeline};
 pub use spec::styles::split_style_delimiter;

@@ -1,8 +1,8 @@
 //! OSS limits as a value. Sources are checked from header facts ([`Probe`]) before a single
 //! frame buffer exists; outputs are checked before they are allocated.
 
-use crate::codec::{ImageFormat, Probe};
 use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
 
 /// The heap cap of [`Limits::workers`]: the heap (the input the glue copied in included)
 /// may grow the wasm memory by 96 MiB beyond what lies below it (static data and the 1 MiB

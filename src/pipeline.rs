@@ -5,8 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use crate::codec::{self, EncodeOptions, Frames, ImageFormat, Probe};
+use crate::codec::{self, EncodeOptions, Frames};
 use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
 use crate::ops::{self, AutoOrient, Ctx, Format, Interlace, Quality, Setting, Step};
 use crate::spec::{lexer, styles};
 use crate::Limits;

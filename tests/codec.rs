@@ -1,8 +1,7 @@
 //! The codec layer through the public API: sniff → probe → limits → decode → encode.
 
-use ossimg::codec::{
-    decode, encode, estimate_jpeg_quality, probe, sniff, EncodeOptions, Frames, ImageFormat,
-};
+use ossimg::codec::{decode, encode, estimate_jpeg_quality, probe, sniff, EncodeOptions, Frames};
+use ossimg::format::ImageFormat;
 use ossimg::frame::{Frame, Image, LoopCount};
 use ossimg::{ErrorKind, Limits};
 

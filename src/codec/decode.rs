@@ -9,9 +9,10 @@ use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReade
 
 use super::exif::{self, Ifd0};
 use super::probe::{jpeg_has_scan_data, png_has_enough_data, read_header, Header};
+use super::Frames;
 use super::{jpeg_rgba, jpeg_scaled};
-use super::{Frames, ImageFormat, Probe};
 use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
 use crate::limits::Limits;
 

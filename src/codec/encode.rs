@@ -9,8 +9,9 @@ mod png;
 mod tiff;
 mod webp;
 
-use super::{EncodeOptions, ImageFormat};
+use super::EncodeOptions;
 use crate::error::{Error, Result};
+use crate::format::ImageFormat;
 use crate::frame::{Frame, Image};
 use crate::limits::Limits;
 

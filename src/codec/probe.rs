@@ -3,8 +3,9 @@
 //! here allocates in proportion to a declared size.
 
 use super::exif::{self, Ifd0};
-use super::{sniff, ImageFormat, Probe};
+use super::sniff;
 use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
 use crate::frame::LoopCount;
 
 /// Reads format, size, frame count, EXIF orientation and alpha from the header.

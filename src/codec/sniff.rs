@@ -1,7 +1,7 @@
 //! Format detection from magic bytes. Only the signature is looked at; whether the rest of
 //! the header makes sense is for [`super::probe`] to decide.
 
-use super::ImageFormat;
+use crate::format::ImageFormat;
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use super::Parse;
-use crate::codec::ImageFormat;
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::ImageFormat;
 use crate::spec::Params;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use std::io::Cursor;
 use exif::{Context, In, Rational, Tag, Value};
 
 use super::{Ctx, Op, Parse};
-use crate::codec::{ImageFormat, Probe};
 use crate::error::Result;
+use crate::format::{ImageFormat, Probe};
 use crate::spec::Params;
 
 /// Takes no parameters. That it must be the only action is a chain rule (info.md §1).

@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use crate::codec::{ImageFormat, Probe};
 use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
 use crate::frame::Image;
 use crate::limits::Limits;
 use crate::spec::{Params, Segment};

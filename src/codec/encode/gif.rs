@@ -45,7 +45,7 @@ fn centiseconds(ms: u32) -> u16 {
 mod tests {
     use super::super::tests::{max_diff, mean_diff, opts, ramp, round_trip};
     use super::*;
-    use crate::codec::ImageFormat;
+    use crate::format::ImageFormat;
     use crate::frame::Frame;
 
     fn animation(loop_count: LoopCount) -> Image {

@@ -52,7 +52,8 @@ pub(super) fn encode(frame: &Frame, quality: u8, progressive: bool) -> Result<Ve
 mod tests {
     use super::super::tests::{mean_diff, opts, ramp, round_trip};
     use super::*;
-    use crate::codec::{estimate_jpeg_quality, ImageFormat};
+    use crate::codec::estimate_jpeg_quality;
+    use crate::format::ImageFormat;
     use crate::frame::Image;
 
     #[test]

@@ -198,7 +198,7 @@ mod libwebp {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{mean_diff, opts, ramp, round_trip};
-    use crate::codec::ImageFormat;
+    use crate::format::ImageFormat;
     use crate::frame::Image;
 
     #[test]
@@ -214,7 +214,7 @@ mod tests {
     #[cfg(feature = "webp-libwebp")]
     mod lossy {
         use super::super::super::tests::{mean_diff, opts, ramp, round_trip};
-        use crate::codec::ImageFormat;
+        use crate::format::ImageFormat;
         use crate::frame::{Frame, Image, LoopCount};
 
         #[test]

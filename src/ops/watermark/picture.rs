@@ -5,8 +5,9 @@
 use std::borrow::Cow;
 
 use super::image::ImageMark;
-use crate::codec::{self, Frames, ImageFormat};
+use crate::codec::{self, Frames};
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::ImageFormat;
 use crate::frame::Frame;
 use crate::ops::{auto_orient, Action, Ctx};
 use crate::pipeline::Options;

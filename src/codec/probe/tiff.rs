@@ -1,0 +1,32 @@
+//! TIFF: the facts of IFD0.
+
+use super::{truncated, Header};
+use crate::codec::metadata::ifd::ifd0;
+use crate::codec::metadata::tags::{TAG_EXTRA_SAMPLES, TAG_HEIGHT, TAG_ORIENTATION, TAG_WIDTH};
+use crate::codec::metadata::valid_orientation;
+use crate::error::{Error, Result};
+use crate::format::ImageFormat;
+
+/// TIFF (classic or BigTIFF): IFD0 only; later pages are ignored.
+pub(super) fn header(b: &[u8]) -> Result<Header> {
+    let ifd = ifd0(b).ok_or_else(|| truncated("TIFF"))?;
+    let side = |tag| {
+        ifd.value(tag)
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| Error::corrupt("the TIFF has no usable image size"))
+    };
+    let width = side(TAG_WIDTH)?;
+    let height = side(TAG_HEIGHT)?;
+    let orientation = ifd
+        .value(TAG_ORIENTATION)
+        .and_then(valid_orientation)
+        .unwrap_or(1);
+    let alpha = ifd.has(TAG_EXTRA_SAMPLES);
+    Ok(Header::still(
+        ImageFormat::Tiff,
+        width,
+        height,
+        orientation,
+        alpha,
+    ))
+}

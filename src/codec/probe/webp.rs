@@ -1,0 +1,142 @@
+//! WebP: the first chunk (VP8, VP8L or VP8X) and, for VP8X, the chunks after it.
+
+use super::gif::GifRepairs;
+use super::{truncated, Header};
+use crate::codec::bytes::{arr, le16, le24, le32, slice};
+use crate::codec::metadata;
+use crate::error::{Error, Result};
+use crate::format::{ImageFormat, Probe};
+use crate::frame::LoopCount;
+
+/// WebP: the first chunk (VP8, VP8L or VP8X) gives the size; for VP8X the other chunks
+/// give frames (ANMF), loop count (ANIM) and orientation (EXIF).
+pub(super) fn header(b: &[u8]) -> Result<Header> {
+    let t = || truncated("WebP");
+    let kind = arr::<4>(b, 12).ok_or_else(t)?;
+    let (width, height, alpha) = match &kind {
+        b"VP8 " => {
+            // frame tag(3), start code 9D 01 2A, then 14-bit width and height.
+            let data = slice(b, 20, 10).ok_or_else(t)?;
+            if data.get(3..6) != Some(b"\x9D\x01\x2A".as_slice()) {
+                return Err(Error::corrupt("bad VP8 start code"));
+            }
+            let w = le16(data, 6).ok_or_else(t)? & 0x3FFF;
+            let h = le16(data, 8).ok_or_else(t)? & 0x3FFF;
+            (u32::from(w), u32::from(h), false)
+        }
+        b"VP8L" => {
+            if b.get(20) != Some(&0x2F) {
+                return Err(Error::corrupt("bad VP8L signature"));
+            }
+            let bits = le32(b, 21).ok_or_else(t)?;
+            let w = (bits & 0x3FFF) + 1;
+            let h = ((bits >> 14) & 0x3FFF) + 1;
+            (w, h, bits & (1 << 28) != 0)
+        }
+        b"VP8X" => return webp_extended(b),
+        _ => return Err(Error::corrupt("unknown WebP chunk")),
+    };
+    Ok(Header::still(ImageFormat::WebP, width, height, 1, alpha))
+}
+
+fn webp_extended(b: &[u8]) -> Result<Header> {
+    let t = || truncated("WebP");
+    let flags = *b.get(20).ok_or_else(t)?;
+    let width = le24(b, 24).ok_or_else(t)? + 1;
+    let height = le24(b, 27).ok_or_else(t)? + 1;
+    let animated = flags & 0x02 != 0;
+    let mut frames: u32 = 0;
+    let mut loop_count = LoopCount::Infinite;
+    let mut orientation = None;
+    // The RIFF size bounds the chunks; a truncated tail ends the walk.
+    let riff_end = le32(b, 4)
+        .and_then(|s| usize::try_from(s).ok())
+        .and_then(|s| s.checked_add(8))
+        .map_or(b.len(), |end| end.min(b.len()));
+    let mut pos: usize = 12;
+    while let Some(head) = arr::<8>(b, pos).filter(|_| pos < riff_end) {
+        let [k0, k1, k2, k3, s0, s1, s2, s3] = head;
+        let Ok(size) = usize::try_from(u32::from_le_bytes([s0, s1, s2, s3])) else {
+            break;
+        };
+        let Some(data_at) = pos.checked_add(8) else {
+            break;
+        };
+        match &[k0, k1, k2, k3] {
+            b"ANMF" => {
+                frames = frames.saturating_add(1);
+                if !alpha_frame_sizes_agree(b.get(data_at..).unwrap_or_default()) {
+                    return Err(Error::corrupt(
+                        "an animated WebP frame's colour data does not have the frame's size",
+                    ));
+                }
+            }
+            b"ANIM" => {
+                // WebP counts plays (0 = forever); LoopCount counts repeats, as GIF does.
+                if let Some(plays) = le16(b, data_at.saturating_add(4)) {
+                    loop_count = match plays.checked_sub(1) {
+                        None => LoopCount::Infinite,
+                        Some(repeats) => LoopCount::Finite(repeats),
+                    };
+                }
+            }
+            b"EXIF" if orientation.is_none() => {
+                orientation = slice(b, data_at, size).and_then(metadata::orientation);
+            }
+            _ => {}
+        }
+        // Chunks are padded to an even size.
+        match data_at
+            .checked_add(size)
+            .and_then(|end| end.checked_add(size & 1))
+        {
+            Some(next) => pos = next,
+            None => break,
+        }
+    }
+    if !animated {
+        frames = 1;
+    } else if frames == 0 {
+        return Err(Error::corrupt("the animated WebP has no frames"));
+    }
+    Ok(Header {
+        probe: Probe {
+            format: ImageFormat::WebP,
+            width,
+            height,
+            frames,
+            orientation: orientation.unwrap_or(1),
+            has_alpha: flags & 0x10 != 0,
+        },
+        loop_count,
+        gif: GifRepairs::default(),
+    })
+}
+
+/// For an ANMF frame holding ALPH + VP8: the VP8 key frame has the frame's size.
+/// image-webp 0.2.4 checks that for a plain VP8 frame but not after ALPH, and panics on a
+/// mismatch (fuzz regression `pipeline-webp-anmf-alph-vp8-size`). Truncated or non-key
+/// frames pass: the decoder refuses those with an error.
+fn alpha_frame_sizes_agree(anmf: &[u8]) -> bool {
+    // X, Y, width-1, height-1 (24 bits each), duration (24), flags (8); then sub-chunks.
+    let (Some(width), Some(height)) = (le24(anmf, 6), le24(anmf, 9)) else {
+        return true;
+    };
+    let Some(alph) = arr::<8>(anmf, 16).filter(|h| h.starts_with(b"ALPH")) else {
+        return true;
+    };
+    let [.., s0, s1, s2, s3] = alph;
+    // The decoder reads whatever chunk follows ALPH as VP8, whatever its name.
+    let colour = usize::try_from(u32::from_le_bytes([s0, s1, s2, s3]))
+        .ok()
+        .and_then(|size| size.checked_add(size & 1))
+        .and_then(|size| size.checked_add(16 + 8 + 8));
+    let Some(vp8) = colour.and_then(|at| slice(anmf, at, 10)) else {
+        return true;
+    };
+    if vp8.get(3..6) != Some(b"\x9D\x01\x2A".as_slice()) {
+        return true;
+    }
+    let size = |at| le16(vp8, at).map(|v| u32::from(v & 0x3FFF));
+    size(6) == width.checked_add(1) && size(8) == height.checked_add(1)
+}

@@ -35,3 +35,28 @@ pub(super) fn header(b: &[u8]) -> Result<Header> {
     };
     Ok(Header::still(ImageFormat::Bmp, width, height, 1, alpha))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codec::probe::samples::{bmp, facts, is_corrupt};
+    use crate::format::ImageFormat;
+
+    #[test]
+    fn bmp_headers() {
+        assert_eq!(
+            facts(&bmp(12, 7, 5, 24, 0, 0)),
+            (ImageFormat::Bmp, 7, 5, 1, 1, false)
+        );
+        assert_eq!(
+            facts(&bmp(40, 7, -5, 24, 0, 0)),
+            (ImageFormat::Bmp, 7, 5, 1, 1, false)
+        );
+        assert!(facts(&bmp(124, 7, 5, 32, 3, 0xFF00_0000)).5);
+        assert!(!facts(&bmp(124, 7, 5, 32, 3, 0)).5);
+        assert!(!facts(&bmp(40, 7, 5, 32, 0, 0)).5);
+        assert!(is_corrupt(&bmp(40, -7, 5, 24, 0, 0)));
+        assert!(is_corrupt(&bmp(40, 7, 0, 24, 0, 0)));
+        assert!(is_corrupt(&bmp(8, 7, 5, 24, 0, 0)));
+        assert_eq!(facts(&bmp(40, 7, i32::MIN, 24, 0, 0)).2, 1 << 31);
+    }
+}

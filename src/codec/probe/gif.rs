@@ -138,3 +138,64 @@ fn gif_loop_count(b: &[u8], at: usize) -> Option<LoopCount> {
         n => LoopCount::Finite(n),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codec::probe::read_header;
+    use crate::codec::probe::samples::{facts, gif, is_corrupt};
+    use crate::format::ImageFormat;
+    use crate::frame::LoopCount;
+
+    #[test]
+    fn gif_frames_alpha_and_loop() {
+        assert_eq!(
+            facts(&gif(1, false, None)),
+            (ImageFormat::Gif, 2, 3, 1, 1, false)
+        );
+        assert_eq!(
+            facts(&gif(3, true, None)),
+            (ImageFormat::Gif, 2, 3, 3, 1, true)
+        );
+        let h = read_header(&gif(2, false, Some(0))).unwrap();
+        assert_eq!(h.loop_count, LoopCount::Infinite);
+        let h = read_header(&gif(2, false, Some(4))).unwrap();
+        assert_eq!(h.loop_count, LoopCount::Finite(4));
+        let h = read_header(&gif(2, false, None)).unwrap();
+        assert_eq!(h.loop_count, LoopCount::Finite(0));
+        // The trailer is optional; a cut inside the second frame keeps the first.
+        let g = gif(2, false, None);
+        assert_eq!(facts(&g[..g.len() - 1]).3, 2);
+        assert_eq!(facts(&g[..g.len() - 4]).3, 1);
+        assert!(is_corrupt(b"GIF89a\x02\x00\x03\x00\x00\x00\x00\x3B"));
+        assert!(is_corrupt(b"GIF89a\x02\x00\x03\x00\x00\x00\x00\x99"));
+    }
+
+    #[test]
+    fn the_screen_grows_to_hold_the_first_frame() {
+        // 2×3 screen, first frame 5×4 at (1, 0): the canvas becomes 6×4.
+        let mut g = gif(2, false, None);
+        let desc = g.iter().position(|&b| b == 0x2C).unwrap();
+        g[desc + 1] = 1;
+        g[desc + 5] = 5;
+        g[desc + 7] = 4;
+        let h = read_header(&g).unwrap();
+        assert_eq!(
+            (h.probe.width, h.probe.height, h.probe.has_alpha),
+            (6, 4, true)
+        );
+        assert!(h.gif.grow_screen);
+        assert!(!read_header(&gif(2, false, None)).unwrap().gif.grow_screen);
+        // An extent past 65,535 cannot be stored: the frame is clipped instead.
+        g[desc + 1] = 0xFF;
+        g[desc + 2] = 0xFF;
+        assert_eq!(read_header(&g).unwrap().probe.width, 2);
+    }
+
+    #[test]
+    fn gif_frame_smaller_than_canvas_has_alpha() {
+        let mut g = gif(1, false, None);
+        let desc = g.iter().position(|&b| b == 0x2C).unwrap();
+        g[desc + 5] = 1;
+        assert!(facts(&g).5);
+    }
+}

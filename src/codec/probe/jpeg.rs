@@ -86,3 +86,30 @@ pub(super) fn header(b: &[u8]) -> Result<Header> {
     }
     Err(truncated("JPEG"))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codec::probe::samples::{facts, is_corrupt, jpeg_with_exif};
+    use crate::format::ImageFormat;
+
+    #[test]
+    fn jpeg_size_and_orientation() {
+        let j = jpeg_with_exif(6);
+        assert_eq!(facts(&j), (ImageFormat::Jpeg, 600, 300, 1, 6, false));
+        assert_eq!(facts(&jpeg_with_exif(11)).4, 1);
+        // Zero height (DNL) is not supported.
+        let mut z = j.clone();
+        let sof = z.windows(2).position(|w| w == b"\xFF\xC2").unwrap();
+        z[sof + 5] = 0;
+        z[sof + 6] = 0;
+        assert!(is_corrupt(&z));
+    }
+
+    #[test]
+    fn jpeg_scan_before_frame_is_corrupt() {
+        assert!(is_corrupt(b"\xFF\xD8\xFF\xDA\x00\x02"));
+        assert!(is_corrupt(b"\xFF\xD8\xFF\xD9"));
+        assert!(is_corrupt(b"\xFF\xD8\xFF\xE0\x00\x01"));
+        assert!(is_corrupt(b"\xFF\xD8\xFF\xE0\x00\x02garbage\xFF\xD9"));
+    }
+}

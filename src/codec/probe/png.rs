@@ -96,3 +96,45 @@ pub(in crate::codec) fn png_has_enough_data(b: &[u8]) -> bool {
     const MAX_DEFLATE_RATIO: u64 = 1032;
     raw <= idat.saturating_mul(MAX_DEFLATE_RATIO).saturating_add(1024)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::png_has_enough_data;
+    use crate::codec::metadata::ifd::tests::tiff_with;
+    use crate::codec::metadata::tags;
+    use crate::codec::probe::probe;
+    use crate::codec::probe::samples::{facts, is_corrupt, png};
+    use crate::format::ImageFormat;
+
+    #[test]
+    fn png_data_must_be_able_to_fill_the_declared_size() {
+        let mut p = png(6, &[]);
+        assert!(png_has_enough_data(&p));
+        // Shrink the IDAT chunk (its length field follows IHDR at byte 33) to 10 bytes.
+        p[33..37].copy_from_slice(&10u32.to_be_bytes());
+        assert!(!png_has_enough_data(&p));
+        assert!(!png_has_enough_data(&p[..20]));
+    }
+
+    #[test]
+    fn png_alpha_and_exif() {
+        assert_eq!(
+            facts(&png(2, &[])),
+            (ImageFormat::Png, 640, 480, 1, 1, false)
+        );
+        assert!(facts(&png(6, &[])).5);
+        assert!(facts(&png(3, &[(b"tRNS", vec![0])])).5);
+        let exif = tiff_with(true, &[(tags::TAG_ORIENTATION, 8)]);
+        let actl = vec![0, 0, 0, 5, 0, 0, 0, 0];
+        let p = png(2, &[(b"acTL", actl), (b"eXIf", exif)]);
+        assert_eq!(facts(&p), (ImageFormat::Png, 640, 480, 1, 8, false));
+        let mut method = png(2, &[]);
+        method[26] = 1;
+        assert!(is_corrupt(&method));
+        assert!(is_corrupt(&png(2, &[(b"iCCP", b"icc\0\x01xyz".to_vec())])));
+        assert!(probe(&png(2, &[(b"iCCP", b"icc\0\0xyz".to_vec())])).is_ok());
+        let mut not_ihdr = png(2, &[]);
+        not_ihdr[12] = b'X';
+        assert!(is_corrupt(&not_ihdr));
+    }
+}

@@ -30,3 +30,34 @@ pub(super) fn header(b: &[u8]) -> Result<Header> {
         alpha,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codec::metadata::ifd::tests::tiff_with;
+    use crate::codec::metadata::tags;
+    use crate::codec::probe::samples::{facts, is_corrupt};
+    use crate::format::ImageFormat;
+
+    #[test]
+    fn tiff_ifd0() {
+        let t = tiff_with(
+            false,
+            &[
+                (tags::TAG_WIDTH, 20),
+                (tags::TAG_HEIGHT, 10),
+                (tags::TAG_ORIENTATION, 5),
+            ],
+        );
+        assert_eq!(facts(&t), (ImageFormat::Tiff, 20, 10, 1, 5, false));
+        let t = tiff_with(
+            true,
+            &[
+                (tags::TAG_WIDTH, 20),
+                (tags::TAG_HEIGHT, 10),
+                (tags::TAG_EXTRA_SAMPLES, 2),
+            ],
+        );
+        assert_eq!(facts(&t), (ImageFormat::Tiff, 20, 10, 1, 1, true));
+        assert!(is_corrupt(&tiff_with(true, &[(tags::TAG_WIDTH, 20)])));
+    }
+}

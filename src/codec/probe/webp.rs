@@ -140,3 +140,74 @@ fn alpha_frame_sizes_agree(anmf: &[u8]) -> bool {
     let size = |at| le16(vp8, at).map(|v| u32::from(v & 0x3FFF));
     size(6) == width.checked_add(1) && size(8) == height.checked_add(1)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codec::metadata::ifd::tests::tiff_with;
+    use crate::codec::metadata::tags;
+    use crate::codec::probe::read_header;
+    use crate::codec::probe::samples::{facts, is_corrupt, riff, vp8x};
+    use crate::format::ImageFormat;
+    use crate::frame::LoopCount;
+
+    #[test]
+    fn webp_simple_lossy_and_lossless() {
+        let vp8 = vec![0x10, 0, 0, 0x9D, 0x01, 0x2A, 0x90, 0x01, 0xC8, 0x40];
+        assert_eq!(
+            facts(&riff(&[(b"VP8 ", vp8)])),
+            (ImageFormat::WebP, 400, 200, 1, 1, false)
+        );
+        // 100 × 50 with alpha: w-1 = 99, h-1 = 49 << 14, alpha bit 28.
+        let bits: u32 = 99 | (49 << 14) | (1 << 28);
+        let mut vp8l = vec![0x2F];
+        vp8l.extend_from_slice(&bits.to_le_bytes());
+        assert_eq!(
+            facts(&riff(&[(b"VP8L", vp8l)])),
+            (ImageFormat::WebP, 100, 50, 1, 1, true)
+        );
+        assert!(is_corrupt(&riff(&[(b"VP8 ", vec![0; 10])])));
+        assert!(is_corrupt(&riff(&[(b"JUNK", vec![0; 10])])));
+    }
+
+    #[test]
+    fn webp_extended_animation_and_exif() {
+        let exif = tiff_with(true, &[(tags::TAG_ORIENTATION, 3)]);
+        let anim = vec![0, 0, 0, 0, 5, 0];
+        let w = riff(&[
+            (b"VP8X", vp8x(0x02 | 0x08 | 0x10, 300, 20_000)),
+            (b"ANIM", anim),
+            (b"ANMF", vec![0; 17]),
+            (b"ANMF", vec![0; 16]),
+            (b"EXIF", exif),
+        ]);
+        assert_eq!(facts(&w), (ImageFormat::WebP, 300, 20_000, 2, 3, true));
+        assert_eq!(read_header(&w).unwrap().loop_count, LoopCount::Finite(4));
+        let still = riff(&[(b"VP8X", vp8x(0, 16_384, 1)), (b"VP8 ", vec![0; 10])]);
+        assert_eq!(facts(&still), (ImageFormat::WebP, 16_384, 1, 1, 1, false));
+        assert!(is_corrupt(&riff(&[(b"VP8X", vp8x(0x02, 5, 5))])));
+    }
+
+    /// An ANMF frame of 400×200 (WebP spec: sides stored minus one) holding ALPH + VP8.
+    fn alpha_frame(vp8_width: u8) -> Vec<u8> {
+        let mut d = vec![0; 6];
+        d.extend_from_slice(&(400u32 - 1).to_le_bytes()[..3]);
+        d.extend_from_slice(&(200u32 - 1).to_le_bytes()[..3]);
+        d.extend_from_slice(&[100, 0, 0, 0]);
+        d.extend_from_slice(b"ALPH\x03\0\0\0\0\0\0\0");
+        // VP8 key frame header: frame tag, start code, 14-bit width and height (400×200).
+        d.extend_from_slice(b"VP8 \x0a\0\0\0");
+        d.extend_from_slice(&[0x10, 0, 0, 0x9D, 0x01, 0x2A, vp8_width, 0x01, 0xC8, 0x00]);
+        d
+    }
+
+    #[test]
+    fn webp_alpha_frame_must_match_its_colour_size() {
+        let anim = |frame| riff(&[(b"VP8X", vp8x(0x02 | 0x10, 400, 200)), (b"ANMF", frame)]);
+        assert_eq!(
+            facts(&anim(alpha_frame(0x90))),
+            (ImageFormat::WebP, 400, 200, 1, 1, true)
+        );
+        // 0x0190 = 400 wide; 0x0191 = 401: the decoder would index past its buffers.
+        assert!(is_corrupt(&anim(alpha_frame(0x91))));
+    }
+}

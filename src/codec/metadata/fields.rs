@@ -6,9 +6,9 @@ use std::io::Cursor;
 use exif::{Context, In, Tag};
 
 use super::ifd::{unit_len, Tiff};
-use super::orientation::EXIF_PREFIX;
 use super::tags::tag_name;
 use super::values::format_value;
+use crate::codec::probe::webp;
 use crate::format::ImageFormat;
 
 // Where a field comes from, in the order in which a name is claimed (info.md §2.3).
@@ -51,7 +51,7 @@ pub(crate) fn exif_fields(bytes: &[u8], format: ImageFormat) -> Vec<Field> {
         }
         // kamadak-exif does not expect the `Exif\0\0` prefix that some writers put in
         // the chunk.
-        ImageFormat::WebP => match webp_exif(bytes) {
+        ImageFormat::WebP => match webp::exif_block(bytes) {
             Some(block) => reader.read_raw(block.to_vec()),
             None => return Vec::new(),
         },
@@ -79,23 +79,6 @@ pub(crate) fn exif_fields(bytes: &[u8], format: ImageFormat) -> Vec<Field> {
             })
         })
         .collect()
-}
-
-/// The TIFF block in a WebP's EXIF chunk, without an `Exif\0\0` prefix.
-fn webp_exif(b: &[u8]) -> Option<&[u8]> {
-    let mut at: usize = 12;
-    loop {
-        let head: [u8; 8] = b.get(at..at.checked_add(8)?)?.try_into().ok()?;
-        let [k0, k1, k2, k3, s0, s1, s2, s3] = head;
-        let size = usize::try_from(u32::from_le_bytes([s0, s1, s2, s3])).ok()?;
-        let data = at.checked_add(8)?;
-        if [k0, k1, k2, k3] == *b"EXIF" {
-            let block = b.get(data..data.checked_add(size)?)?;
-            return Some(block.strip_prefix(EXIF_PREFIX).unwrap_or(block));
-        }
-        // Chunks are padded to an even size.
-        at = data.checked_add(size)?.checked_add(size & 1)?;
-    }
 }
 
 /// A named field, located by walking the TIFF structure the way kamadak-exif 0.6 does.

@@ -12,5 +12,5 @@ mod values;
 #[cfg(test)]
 pub(crate) use fields::VALUE_BUDGET;
 pub(crate) use fields::{exif_fields, RANK_THUMBNAIL};
-pub(super) use orientation::{orientation, valid_orientation};
+pub(super) use orientation::{orientation, valid_orientation, EXIF_PREFIX};
 pub(crate) use resolution::container_resolution;

@@ -7,7 +7,7 @@ mod gif;
 pub(super) mod jpeg;
 pub(super) mod png;
 mod tiff;
-mod webp;
+pub(super) mod webp;
 
 use super::sniff;
 use crate::error::{Error, Result};

@@ -3,7 +3,7 @@
 use super::gif::GifRepairs;
 use super::{truncated, Header};
 use crate::codec::bytes::{arr, le16, le24, le32, slice};
-use crate::codec::metadata;
+use crate::codec::metadata::{self, EXIF_PREFIX};
 use crate::error::{Error, Result};
 use crate::format::{ImageFormat, Probe};
 use crate::frame::LoopCount;
@@ -53,16 +53,8 @@ fn webp_extended(b: &[u8]) -> Result<Header> {
         .and_then(|s| usize::try_from(s).ok())
         .and_then(|s| s.checked_add(8))
         .map_or(b.len(), |end| end.min(b.len()));
-    let mut pos: usize = 12;
-    while let Some(head) = arr::<8>(b, pos).filter(|_| pos < riff_end) {
-        let [k0, k1, k2, k3, s0, s1, s2, s3] = head;
-        let Ok(size) = usize::try_from(u32::from_le_bytes([s0, s1, s2, s3])) else {
-            break;
-        };
-        let Some(data_at) = pos.checked_add(8) else {
-            break;
-        };
-        match &[k0, k1, k2, k3] {
+    for (kind, data_at, size) in chunks(b, riff_end) {
+        match &kind {
             b"ANMF" => {
                 frames = frames.saturating_add(1);
                 if !alpha_frame_sizes_agree(b.get(data_at..).unwrap_or_default()) {
@@ -85,14 +77,6 @@ fn webp_extended(b: &[u8]) -> Result<Header> {
             }
             _ => {}
         }
-        // Chunks are padded to an even size.
-        match data_at
-            .checked_add(size)
-            .and_then(|end| end.checked_add(size & 1))
-        {
-            Some(next) => pos = next,
-            None => break,
-        }
     }
     if !animated {
         frames = 1;
@@ -111,6 +95,30 @@ fn webp_extended(b: &[u8]) -> Result<Header> {
         loop_count,
         gif: GifRepairs::default(),
     })
+}
+
+/// The chunks after the RIFF header that start before `end`, as fourcc, data offset and
+/// declared size. A truncated chunk header ends the walk.
+fn chunks(b: &[u8], end: usize) -> impl Iterator<Item = ([u8; 4], usize, usize)> + '_ {
+    let mut pos = Some(12usize);
+    std::iter::from_fn(move || {
+        let at = pos.filter(|&at| at < end)?;
+        let [k0, k1, k2, k3, s0, s1, s2, s3] = arr::<8>(b, at)?;
+        let size = usize::try_from(u32::from_le_bytes([s0, s1, s2, s3])).ok()?;
+        let data_at = at.checked_add(8)?;
+        // Chunks are padded to an even size.
+        pos = data_at
+            .checked_add(size)
+            .and_then(|end| end.checked_add(size & 1));
+        Some(([k0, k1, k2, k3], data_at, size))
+    })
+}
+
+/// The TIFF block in a WebP's EXIF chunk, without an `Exif\0\0` prefix.
+pub(in crate::codec) fn exif_block(b: &[u8]) -> Option<&[u8]> {
+    let (_, data_at, size) = chunks(b, b.len()).find(|(kind, ..)| kind == b"EXIF")?;
+    let block = slice(b, data_at, size)?;
+    Some(block.strip_prefix(EXIF_PREFIX).unwrap_or(block))
 }
 
 /// For an ANMF frame holding ALPH + VP8: the VP8 key frame has the frame's size.

@@ -1,7 +1,7 @@
 //! The directories (IFDs) of a TIFF structure: a TIFF file itself (classic or BigTIFF) or
 //! the EXIF block that JPEG, PNG and WebP embed. The one reader of TIFF entries: the probe
 //! and the decoder look up single values in IFD0, `info` lists every field
-//! ([`super::fields`]). Everything is bounds-checked; a malformed directory reads as absent.
+//! (`fields`). Everything is bounds-checked; a malformed directory reads as absent.
 
 use crate::codec::bytes::ByteOrder;
 

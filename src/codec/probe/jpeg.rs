@@ -2,7 +2,7 @@
 
 use super::{truncated, Header};
 use crate::codec::bytes::{be16, slice};
-use crate::codec::metadata;
+use crate::codec::metadata::orientation::exif_orientation;
 use crate::error::{Error, Result};
 use crate::format::ImageFormat;
 
@@ -73,7 +73,7 @@ pub(super) fn header(b: &[u8]) -> Result<Header> {
                 ));
             }
             0xE1 if orientation.is_none() && data.starts_with(b"Exif\0\0") => {
-                orientation = metadata::orientation(data);
+                orientation = exif_orientation(data);
             }
             0xD9 => return Err(Error::corrupt("the JPEG ends before its frame header")),
             0xDA => {

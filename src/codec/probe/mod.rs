@@ -1,6 +1,6 @@
 //! Header facts without decoding pixels. Each format has a small hand parser that walks
 //! markers, chunks or blocks by their declared lengths with bounds-checked reads
-//! ([`super::bytes`]); nothing here allocates in proportion to a declared size.
+//! (`codec::bytes`); nothing here allocates in proportion to a declared size.
 
 mod bmp;
 mod gif;

@@ -2,7 +2,7 @@
 
 use super::{truncated, Header};
 use crate::codec::bytes::{be32, slice};
-use crate::codec::metadata;
+use crate::codec::metadata::orientation::exif_orientation;
 use crate::error::{Error, Result};
 use crate::format::ImageFormat;
 
@@ -38,7 +38,7 @@ pub(super) fn header(b: &[u8]) -> Result<Header> {
                     return Err(Error::corrupt("unknown PNG compression method"));
                 }
             }
-            b"eXIf" if orientation.is_none() => orientation = data.and_then(metadata::orientation),
+            b"eXIf" if orientation.is_none() => orientation = data.and_then(exif_orientation),
             _ => {}
         }
     }

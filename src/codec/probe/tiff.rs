@@ -2,8 +2,8 @@
 
 use super::{truncated, Header};
 use crate::codec::metadata::ifd::ifd0;
+use crate::codec::metadata::orientation::valid_orientation;
 use crate::codec::metadata::tags::{TAG_EXTRA_SAMPLES, TAG_HEIGHT, TAG_ORIENTATION, TAG_WIDTH};
-use crate::codec::metadata::valid_orientation;
 use crate::error::{Error, Result};
 use crate::format::ImageFormat;
 

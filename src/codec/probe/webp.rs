@@ -3,7 +3,7 @@
 use super::gif::GifRepairs;
 use super::{truncated, Header};
 use crate::codec::bytes::{arr, le16, le24, le32, slice};
-use crate::codec::metadata::{self, EXIF_PREFIX};
+use crate::codec::metadata::orientation::{exif_orientation, EXIF_PREFIX};
 use crate::error::{Error, Result};
 use crate::format::{ImageFormat, Probe};
 use crate::frame::LoopCount;
@@ -73,7 +73,7 @@ fn webp_extended(b: &[u8]) -> Result<Header> {
                 }
             }
             b"EXIF" if orientation.is_none() => {
-                orientation = slice(b, data_at, size).and_then(metadata::orientation);
+                orientation = slice(b, data_at, size).and_then(exif_orientation);
             }
             _ => {}
         }

@@ -1,5 +1,5 @@
-//! What a source is, as far as its header tells: its format and the facts ([`Probe`])
-//! that limits, admission and hosts judge it by before a pixel is decoded.
+//! What a file is: its format and the facts its header states. Below `codec` (which reads
+//! them) so that `limits` and `frame` can name them without depending on the codecs.
 
 /// The file formats this crate reads and writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

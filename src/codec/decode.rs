@@ -7,8 +7,11 @@ use image::codecs::gif::GifDecoder;
 use image::codecs::webp::WebPDecoder;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReader};
 
-use super::exif::{self, Ifd0};
-use super::probe::{jpeg_has_scan_data, png_has_enough_data, read_header, Header};
+use super::metadata::ifd::ifd0;
+use super::metadata::tags;
+use super::probe::jpeg::jpeg_has_scan_data;
+use super::probe::png::png_has_enough_data;
+use super::probe::{read_header, Header};
 use super::{jpeg_rgba, jpeg_scaled};
 use crate::error::{Error, Result};
 use crate::format::{ImageFormat, Probe};
@@ -122,8 +125,8 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
 
 /// True for a TIFF whose first image is tiled with one plane per colour channel.
 fn tiled_planar(bytes: &[u8]) -> bool {
-    Ifd0::parse(bytes).is_some_and(|ifd| {
-        ifd.value(exif::TAG_PLANAR_CONFIGURATION) == Some(2) && ifd.has(exif::TAG_TILE_WIDTH)
+    ifd0(bytes).is_some_and(|ifd| {
+        ifd.value(tags::TAG_PLANAR_CONFIGURATION) == Some(2) && ifd.has(tags::TAG_TILE_WIDTH)
     })
 }
 
@@ -438,14 +441,14 @@ mod tests {
 
     #[test]
     fn tiled_planar_tiff_is_refused_before_the_decoder() {
-        use crate::codec::exif::tests::tiff_with;
+        use crate::codec::metadata::ifd::tests::tiff_with;
         let tiff = tiff_with(
             true,
             &[
-                (exif::TAG_WIDTH, 40),
-                (exif::TAG_HEIGHT, 30),
-                (exif::TAG_PLANAR_CONFIGURATION, 2),
-                (exif::TAG_TILE_WIDTH, 16),
+                (tags::TAG_WIDTH, 40),
+                (tags::TAG_HEIGHT, 30),
+                (tags::TAG_PLANAR_CONFIGURATION, 2),
+                (tags::TAG_TILE_WIDTH, 16),
             ],
         );
         let e = decode_all(&tiff, &Limits::oss()).unwrap_err();

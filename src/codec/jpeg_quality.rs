@@ -1,7 +1,7 @@
 //! The IJG quality (1..=100) a JPEG was most likely saved with, from its luminance
 //! quantisation table (spec/quality.md, "Source JPEG quality estimation").
 
-use super::probe::{is_sof, jpeg_segments};
+use super::probe::jpeg::{is_sof, jpeg_segments};
 
 /// ISO/IEC 10918-1 Annex K luminance table, natural (row-major) order.
 const ANNEX_K_LUMA: [u8; 64] = [

@@ -1,14 +1,15 @@
 //! Reading and writing image files. `probe` reads header facts only; `decode` turns bytes
 //! into RGBA8 frames under the allocation budget of [`Limits`]; `encode` writes one format.
 
+mod bytes;
 #[cfg(all(target_arch = "wasm32", feature = "webp-libwebp"))]
 mod cshim;
 mod decode;
 mod encode;
-mod exif;
 mod jpeg_quality;
 mod jpeg_rgba;
 mod jpeg_scaled;
+pub(crate) mod metadata;
 mod probe;
 mod sniff;
 

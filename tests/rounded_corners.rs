@@ -7,6 +7,7 @@ use common::mask::{all_pixels, assert_mask};
 use common::*;
 use ossimg::ImageFormat;
 
+/// rounded-corners.md: R = min(r, shorter edge / 2); a pixel whose centre lies in a corner
 /// square is measured against that corner's centre with the same 1-px ramp.
 fn corner_coverage(w: u32, h: u32, r: u32) -> impl Fn(u32, u32) -> f32 {
     let (w, h) = (w as f32, h as f32);

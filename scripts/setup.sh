@@ -3,9 +3,19 @@
 # versions), builds the npm package into pkg/ and processes an example image natively
 # (CLI) and in Node (the package). Uses only apt, crates.io, npm and the Rust dist server.
 # Never set RUSTFLAGS: it would replace the +simd128 flag in .cargo/config.toml.
+#
+#   bash scripts/setup.sh          install what is missing, build pkg/, run the examples
+#   bash scripts/setup.sh --deps   install what is missing only (scripts/test.sh runs this
+#                                  first; a few seconds when everything is there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
+
+case "${1:-}" in
+  "") deps_only=false ;;
+  --deps) deps_only=true ;;
+  *) echo "usage: bash scripts/setup.sh [--deps]" >&2; exit 2 ;;
+esac
 
 # wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock, or wasm-pack tries to fetch one.
 WASM_BINDGEN_VERSION="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; sub(/^version = "/, ""); sub(/"$/, ""); print; exit }' Cargo.lock)"
@@ -52,10 +62,22 @@ if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]
 fi
 
 step "npm ci (www/: miniflare, wrangler, vite, playwright-core, typescript; exact pins from package-lock.json)"
-(cd www && npm ci --no-audit --no-fund)
+# npm ci always reinstalls from scratch: skip it while node_modules is from this lockfile.
+lock_sum="$(sha256sum www/package-lock.json | cut -d' ' -f1)"
+lock_stamp=www/node_modules/.ossimg-package-lock.sha256
+if [ "$(cat "$lock_stamp" 2>/dev/null)" = "$lock_sum" ]; then
+  echo "www/node_modules is installed from this package-lock.json"
+else
+  (cd www && npm ci --no-audit --no-fund)
+  echo "$lock_sum" >"$lock_stamp"
+fi
 
 step "Default text-watermark fonts into www/fonts/ (Debian fonts-wqy-microhei, fonts-dejavu-core, fonttools)"
 bash scripts/fonts.sh
+
+if $deps_only; then
+  exit 0
+fi
 
 step "Build the npm package into pkg/ (wasm-pack --release --target web, wasm-opt off in Cargo.toml)"
 wasm-pack --log-level warn build --release --target web --out-dir pkg

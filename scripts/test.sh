@@ -2,17 +2,23 @@
 # Runs every check: native tests, clippy (native and wasm32), rustfmt, the package build,
 # the wasm-bindgen tests in Node / a Chrome page / a Chrome Web Worker, and the node:test
 # suites (package in Node, workerd via Miniflare, browser entry + Web Worker client in
-# Chromium, TypeScript declarations). Run scripts/setup.sh first.
+# Chromium, TypeScript declarations). Installs what is missing first (scripts/setup.sh
+# --deps), so it also runs on a fresh machine. The corpus tests fail without the corpus
+# (../shared/corpus or OSSIMG_CORPUS); OSSIMG_REQUIRE_CORPUS=0 lets them skip instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false DO_NOT_TRACK=1
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export OSSIMG_REQUIRE_CORPUS="${OSSIMG_REQUIRE_CORPUS:-1}"
 if [ -n "${RUSTFLAGS+set}" ]; then
   echo "RUSTFLAGS is set; it would replace the +simd128 flag of .cargo/config.toml: unset it" >&2
   exit 1
 fi
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "Set-up: install what is missing (scripts/setup.sh --deps)"
+bash scripts/setup.sh --deps
 
 step "cargo fmt --check"
 cargo fmt --check

@@ -137,7 +137,8 @@ pub fn check_source(input: &[u8], spec: &str, options: JsValue) -> Result<(), Js
 #[wasm_bindgen(js_name = "splitStyleDelimiter")]
 pub fn split_style_delimiter(path: &str, delimiters: &str) -> Option<Array> {
     let enabled: Vec<char> = delimiters.chars().collect();
-    crate::split_style_delimiter(path, &enabled).map(|(object, name)| string_array(&[object, name]))
+    crate::spec::styles::split_style_delimiter(path, &enabled)
+        .map(|(object, name)| string_array(&[object, name]))
 }
 
 /// Validates a spec without touching pixels: `{ canonical, objects, fonts }`, where

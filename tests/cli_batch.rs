@@ -3,17 +3,12 @@
 //! Needs the `cli` feature: `cargo test --features cli --test cli_batch`.
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .expect("fixture")
-}
+use common::fixture;
 
 /// A fresh, empty folder under the target directory.
 fn scratch(name: &str) -> PathBuf {

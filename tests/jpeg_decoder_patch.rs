@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::corpus_dir;
+use common::{corpus_or_skip, fixture};
 
 /// FNV-1a, 64 bits: a stable fingerprint of decoded pixels.
 fn fnv1a(data: &[u8]) -> u64 {
@@ -33,11 +33,6 @@ fn check(name: &str, bytes: &[u8], expected: [u64; 4]) {
         got, expected,
         "{name}: pixels differ from jpeg-decoder 0.3.2"
     );
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(path).expect("fixture")
 }
 
 /// Noise (many 0xFF bytes to stuff, long codes) in 4:2:0 with restart markers every 3
@@ -165,8 +160,7 @@ fn damaged_streams_decode_or_fail_as_upstream() {
 
 #[test]
 fn corpus_jpegs_decode_as_upstream() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("no corpus: nothing checked");
+    let Some(dir) = corpus_or_skip("corpus JPEGs against jpeg-decoder 0.3.2") else {
         return;
     };
     let files = [

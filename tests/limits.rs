@@ -4,7 +4,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod common;
@@ -14,8 +13,10 @@ struct Counting;
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
+// SAFETY: every call is forwarded to `System` unchanged; the counters only observe sizes.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's `layout` contract is `System.alloc`'s.
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
@@ -24,6 +25,7 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `alloc` above, that is from `System`, with this layout.
         unsafe { System.dealloc(ptr, layout) };
         CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
     }
@@ -114,13 +116,6 @@ const BUDGET: usize = 2 * 1024 * 1024;
 /// Peak heap of a call under `Limits::workers()` (a 128 MB isolate; see WITHIN_96_MIB).
 const WORKERS_PEAK: usize = 96 * 1024 * 1024;
 
-fn corpus_file(name: &str) -> Option<Vec<u8>> {
-    let dir = std::env::var_os("OSSIMG_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")));
-    std::fs::read(dir.join(name)).ok()
-}
-
 /// One test so that no other test allocates while the peak is measured.
 #[test]
 fn bombs_fail_before_allocation() {
@@ -152,17 +147,18 @@ fn bombs_fail_before_allocation() {
             "0040-00000012",
         ),
     ];
-    for (name, ec) in [
-        ("limits/made_png_100000x100000_header.png", "0040-00000009"),
-        ("limits/made_png_20000x20000_bomb.png", "0040-00000012"),
-        ("limits/made_jpeg_65500x65500_header.jpg", "0040-00000019"),
-        ("limits/made_gif_30001x10.gif", "0040-00000009"),
-        ("limits/made_png_30001x1.png", "0040-00000009"),
-        ("limits/made_webp_16384x16384_header.webp", "0040-00000012"),
-    ] {
-        match corpus_file(name) {
-            Some(bytes) => cases.push((name.into(), bytes, ec)),
-            None => eprintln!("{name}: corpus absent, checked with the generated headers only"),
+    // Without the corpus, the generated headers above are checked alone.
+    if let Some(dir) = common::corpus_or_skip("the corpus's limit files") {
+        for (name, ec) in [
+            ("limits/made_png_100000x100000_header.png", "0040-00000009"),
+            ("limits/made_png_20000x20000_bomb.png", "0040-00000012"),
+            ("limits/made_jpeg_65500x65500_header.jpg", "0040-00000019"),
+            ("limits/made_gif_30001x10.gif", "0040-00000009"),
+            ("limits/made_png_30001x1.png", "0040-00000009"),
+            ("limits/made_webp_16384x16384_header.webp", "0040-00000012"),
+        ] {
+            let bytes = std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            cases.push((name.into(), bytes, ec));
         }
     }
     for (name, bytes, ec) in cases {

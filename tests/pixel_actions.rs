@@ -6,22 +6,10 @@
 mod common;
 mod simd_parity;
 
-use std::io::Cursor;
-
+use common::{png_of, png_with};
 use image::RgbaImage;
 use ossimg::Output;
 use serde_json::Value;
-
-/// A PNG whose pixel (x, y) is `px(x, y)`.
-fn png_with(w: u32, h: u32, px: impl Fn(u32, u32) -> [u8; 4]) -> Vec<u8> {
-    png_of(&RgbaImage::from_fn(w, h, |x, y| image::Rgba(px(x, y))))
-}
-
-fn png_of(img: &RgbaImage) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 /// The RGBA pixels of the image that `spec` makes of `input`.
 fn after(input: &[u8], spec: &str) -> RgbaImage {
@@ -499,15 +487,12 @@ fn info_reads_headers_only() {
 
 #[test]
 fn info_on_the_corpus_photos() {
-    let Some(dir) = common::corpus_dir() else {
-        eprintln!("info corpus sweep SKIPPED: no manifest.json in ../shared/corpus and OSSIMG_CORPUS is not set");
+    let Some(dir) = common::corpus_or_skip("info corpus sweep") else {
         return;
     };
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     let mut checked = 0;
     let mut gps = 0;
-    for entry in manifest["files"].as_array().unwrap() {
+    for entry in &common::corpus_manifest(&dir) {
         let path = entry["path"].as_str().unwrap();
         let in_scope = path.starts_with("exif/") || path.starts_with("photos/");
         if !in_scope || entry["expect"] != "ok" {

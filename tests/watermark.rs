@@ -13,7 +13,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use ab_glyph::{Font, FontRef};
-use common::assert_error;
+use common::{assert_error, png_of, solid_png};
 use image::{Rgba, RgbaImage};
 use ossimg::spec::types::base64url_encode;
 use ossimg::{Options, Output};
@@ -52,16 +52,6 @@ fn b64(s: &str) -> String {
     base64url_encode(s.as_bytes())
 }
 
-fn png(image: &RgbaImage) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-fn solid(w: u32, h: u32, colour: Rgba<u8>) -> Vec<u8> {
-    png(&RgbaImage::from_pixel(w, h, colour))
-}
-
 /// Runs `spec` on `input` and decodes the (first frame of the) result.
 fn run(input: &[u8], spec: &str, options: &Options) -> RgbaImage {
     match ossimg::process_with(input, spec, options) {
@@ -97,8 +87,8 @@ fn inked(px: &Rgba<u8>) -> bool {
 #[test]
 fn worked_positions_for_all_nine_gravities() {
     // Main image 400×267, mark 100×50, x_10, y_10 (§4.2).
-    let main = solid(400, 267, WHITE);
-    let opts = options(&[("mark.png", solid(100, 50, RED))]);
+    let main = solid_png(400, 267, WHITE);
+    let opts = options(&[("mark.png", solid_png(100, 50, RED))]);
     let mark = format!("image_{}", b64("mark.png"));
     let rows = [
         ("g_nw", (10, 10)),
@@ -132,9 +122,9 @@ fn oversize_marks_are_clipped_to_the_canvas() {
     let mark = RgbaImage::from_fn(500, 100, |c, _| {
         Rgba([(c / 2) as u8, 0, (c % 2) as u8 * 200, 255])
     });
-    let opts = options(&[("wide.png", png(&mark))]);
+    let opts = options(&[("wide.png", png_of(&mark))]);
     let spec = format!("image/watermark,image_{}", b64("wide.png"));
-    let out = run(&solid(300, 300, WHITE), &spec, &opts);
+    let out = run(&solid_png(300, 300, WHITE), &spec, &opts);
     // Canvas x lands on mark column x + 210.
     for x in [0u32, 1, 100, 289] {
         let c = x + 210;
@@ -149,9 +139,9 @@ fn oversize_marks_are_clipped_to_the_canvas() {
     }
 
     // A 1×1 image: the default position puts the mark entirely off the canvas...
-    let opts = options(&[("m.png", solid(100, 50, RED))]);
+    let opts = options(&[("m.png", solid_png(100, 50, RED))]);
     let mark = format!("image_{}", b64("m.png"));
-    let blue = solid(1, 1, Rgba([0, 0, 255, 255]));
+    let blue = solid_png(1, 1, Rgba([0, 0, 255, 255]));
     let out = run(&blue, &format!("image/watermark,{mark}"), &opts);
     assert_eq!(*out.get_pixel(0, 0), Rgba([0, 0, 255, 255]));
     // ...and g_nw,x_0,y_0 covers it with the mark's pixel (0, 0).
@@ -169,12 +159,12 @@ fn oversize_marks_are_clipped_to_the_canvas() {
 fn tiling_follows_the_worked_grid() {
     // 400×267, mark 120×40, fill_1,padx_80,pady_60, g_se,x_10,y_10 → columns 70, 270,
     // rows 17, 117, 217: six copies, the ones on the edges clipped.
-    let opts = options(&[("t.png", solid(120, 40, RED))]);
+    let opts = options(&[("t.png", solid_png(120, 40, RED))]);
     let spec = format!(
         "image/watermark,image_{},fill_1,padx_80,pady_60",
         b64("t.png")
     );
-    let out = run(&solid(400, 267, WHITE), &spec, &opts);
+    let out = run(&solid_png(400, 267, WHITE), &spec, &opts);
     let inside = |x: u32, y: u32| {
         [70u32, 270].iter().any(|&c| (c..c + 120).contains(&x))
             && [17u32, 117, 217].iter().any(|&r| (r..r + 40).contains(&y))
@@ -185,7 +175,7 @@ fn tiling_follows_the_worked_grid() {
     }
     // padx/pady default to 0: copies touch and cover everything.
     let spec = format!("image/watermark,image_{},fill_1", b64("t.png"));
-    let out = run(&solid(400, 267, WHITE), &spec, &opts);
+    let out = run(&solid_png(400, 267, WHITE), &spec, &opts);
     assert!(out.pixels().all(|px| *px == RED));
 }
 
@@ -193,9 +183,9 @@ fn tiling_follows_the_worked_grid() {
 
 #[test]
 fn opacity_blends_colour_and_keeps_the_main_alpha() {
-    let opts = options(&[("m.png", solid(10, 10, RED))]);
+    let opts = options(&[("m.png", solid_png(10, 10, RED))]);
     let mark = format!("image_{}", b64("m.png"));
-    let main = solid(20, 20, WHITE);
+    let main = solid_png(20, 20, WHITE);
     // t_50: red over white at a = 0.5.
     let out = run(
         &main,
@@ -221,9 +211,9 @@ fn opacity_blends_colour_and_keeps_the_main_alpha() {
     let half = RgbaImage::from_fn(20, 10, |x, _| {
         Rgba([0, 0, 255, if x < 10 { 0 } else { 255 }])
     });
-    let opts = options(&[("m.png", solid(20, 10, RED))]);
+    let opts = options(&[("m.png", solid_png(20, 10, RED))]);
     let out = run(
-        &png(&half),
+        &png_of(&half),
         &format!("image/watermark,{mark},g_nw,x_0,y_0"),
         &opts,
     );
@@ -238,7 +228,7 @@ fn opacity_blends_colour_and_keeps_the_main_alpha() {
     let holed = RgbaImage::from_fn(10, 10, |x, _| {
         Rgba([255, 0, 0, if x < 5 { 0 } else { 255 }])
     });
-    let opts = options(&[("m.png", png(&holed))]);
+    let opts = options(&[("m.png", png_of(&holed))]);
     let out = run(
         &main,
         &format!("image/watermark,{mark},g_nw,x_0,y_0"),
@@ -253,11 +243,11 @@ fn opacity_blends_colour_and_keeps_the_main_alpha() {
 #[test]
 fn p_sizes_the_picture_relative_to_the_current_main_image() {
     // Vendor example: P_10 on 100×100 gives a 10×10 mark, on 200×200 a 20×20 one.
-    let opts = options(&[("sq.png", solid(50, 50, RED))]);
+    let opts = options(&[("sq.png", solid_png(50, 50, RED))]);
     let p10 = format!("image_{}", b64("sq.png?x-oss-process=image/resize,P_10"));
     for side in [100u32, 200] {
         let out = run(
-            &solid(side, side, WHITE),
+            &solid_png(side, side, WHITE),
             &format!("image/watermark,{p10},g_nw,x_0,y_0"),
             &opts,
         );
@@ -271,10 +261,10 @@ fn p_sizes_the_picture_relative_to_the_current_main_image() {
         ((40, 10), (120, 30)),
         ((10, 40), (15, 60)),
     ] {
-        let opts = options(&[("p.png", solid(picture.0, picture.1, RED))]);
+        let opts = options(&[("p.png", solid_png(picture.0, picture.1, RED))]);
         let p30 = format!("image_{}", b64("p.png?x-oss-process=image/resize,P_30"));
         let spec = format!("image/resize,w_400/watermark,{p30},g_nw,x_0,y_0");
-        let out = run(&solid(800, 400, WHITE), &spec, &opts);
+        let out = run(&solid_png(800, 400, WHITE), &spec, &opts);
         let (x0, y0, x1, y1) = bbox(&out, reddish).unwrap();
         assert_eq!((x0, y0), (0, 0));
         // Lanczos edges may tint one more pixel faintly; the box is the mark size ±1.
@@ -289,8 +279,8 @@ fn p_sizes_the_picture_relative_to_the_current_main_image() {
 #[test]
 fn pre_processing_runs_on_the_picture() {
     // rotate,90 turns a 30×10 picture into 10×30; crop keeps its top-left 5×5.
-    let opts = options(&[("p.png", solid(30, 10, RED))]);
-    let main = solid(100, 100, WHITE);
+    let opts = options(&[("p.png", solid_png(30, 10, RED))]);
+    let main = solid_png(100, 100, WHITE);
     for (chain, (w, h)) in [
         ("image/rotate,90", (10, 30)),
         ("image/crop,w_5,h_5", (5, 5)),
@@ -309,7 +299,7 @@ fn pre_processing_runs_on_the_picture() {
 
 #[test]
 fn picture_errors() {
-    let main = solid(50, 50, WHITE);
+    let main = solid_png(50, 50, WHITE);
     let spec = format!("image/watermark,image_{}", b64("missing.png"));
     assert_error(
         ossimg::process_with(&main, &spec, &options(&[])),
@@ -365,14 +355,14 @@ fn a_resolver_supplies_objects_the_map_lacks() {
     use std::sync::{Arc, Mutex};
     let asked = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&asked);
-    let mut opts = options(&[("in-map.png", solid(10, 10, RED))]);
+    let mut opts = options(&[("in-map.png", solid_png(10, 10, RED))]);
     opts.object_resolver = Some(ossimg::options::ObjectResolver(Arc::new(
         move |key: &str| {
             log.lock().unwrap().push(key.to_owned());
-            (key == "dir/lazy.png").then(|| solid(10, 10, Rgba([0, 0, 255, 255])))
+            (key == "dir/lazy.png").then(|| solid_png(10, 10, Rgba([0, 0, 255, 255])))
         },
     )));
-    let main = solid(40, 40, WHITE);
+    let main = solid_png(40, 40, WHITE);
     let spec = format!(
         "image/watermark,image_{},g_nw,x_0,y_0/watermark,image_{},g_se,x_0,y_0",
         b64("in-map.png"),
@@ -401,13 +391,16 @@ fn several_marks_in_one_chain() {
     // §7's last worked example, on a 400×300 image: two pictures at 20 % of the main
     // image (nw and se) and a text mark 200 px below the top right corner.
     let opts = options(&[
-        ("pics/Jellyfish.jpg", solid(100, 100, RED)),
-        ("pics/Koala.jpg", solid(100, 100, Rgba([0, 0, 255, 255]))),
+        ("pics/Jellyfish.jpg", solid_png(100, 100, RED)),
+        (
+            "pics/Koala.jpg",
+            solid_png(100, 100, Rgba([0, 0, 255, 255])),
+        ),
     ]);
     let spec = "image/watermark,image_cGljcy9KZWxseWZpc2guanBnP3gtb3NzLXByb2Nlc3M9aW1hZ2UvcmVzaXplLFBfMjA,g_nw,x_10,y_10\
                 /watermark,image_cGljcy9Lb2FsYS5qcGc_eC1vc3MtcHJvY2Vzcz1pbWFnZS9yZXNpemUsUF8yMA,g_se,x_10,y_10\
                 /watermark,text_V2F0ZXJtYXJrIDE,size_20,g_ne,x_10,y_200";
-    let out = run(&solid(400, 300, WHITE), spec, &opts);
+    let out = run(&solid_png(400, 300, WHITE), spec, &opts);
     // P_20 of 400×300 is the box 80×60: the squares become 60×60.
     assert_eq!(bbox(&out, reddish), Some((10, 10, 69, 69)));
     let blue = |px: &Rgba<u8>| px[2] > 200 && px[0] < 60;
@@ -424,7 +417,7 @@ fn several_marks_in_one_chain() {
 #[test]
 fn animation_kept_only_for_image_marks_with_animation_1() {
     let gif = common::gif(40, 30, 3);
-    let opts = options(&[("m.png", solid(10, 10, RED))]);
+    let opts = options(&[("m.png", solid_png(10, 10, RED))]);
     let mark = format!("image_{}", b64("m.png"));
     let frames = |spec: &str| match ossimg::process_with(&gif, spec, &opts).unwrap() {
         Output::Image { frames, .. } => frames,
@@ -478,7 +471,7 @@ fn text_box(text: &str, size: f32, chain: &[&str]) -> (u32, u32) {
 
 #[test]
 fn text_ink_lies_inside_the_box_for_every_gravity() {
-    let main = solid(400, 267, WHITE);
+    let main = solid_png(400, 267, WHITE);
     let opts = options(&[]);
     let (w, h) = text_box("Hello World", 40.0, &["wqy-microhei"]);
     // WenQuanYi Micro Hei: 2048 units per em, ascender 1918, descender −483 (fonts.md).
@@ -545,7 +538,7 @@ fn anchor(
 
 #[test]
 fn worked_examples_of_rotated_and_tiled_chinese_text() {
-    let main = solid(400, 300, WHITE);
+    let main = solid_png(400, 300, WHITE);
     let opts = options(&[]);
     // §7 row 3: "水印", 60 px, rotated 30°, centred, 50 % opacity (fangzhengkaiti is not
     // supplied: Micro Hei draws it). The rotated box is centred, so is the ink, ±3 px.
@@ -569,7 +562,7 @@ fn worked_examples_of_rotated_and_tiled_chinese_text() {
     let rw = (f64::from(wt) * cos + f64::from(ht) * sin).ceil() as u32;
     let rh = (f64::from(wt) * sin + f64::from(ht) * cos).ceil() as u32;
     let spec = "image/watermark,text_5rC05Y2w,fill_1,padx_80,pady_60,rotate_24,t_58";
-    let out = run(&solid(600, 500, WHITE), spec, &opts);
+    let out = run(&solid_png(600, 500, WHITE), spec, &opts);
     let (sx, sy) = (rw + 80, rh + 60);
     let mut inked_pixels = 0;
     for y in 0..500 - sy {
@@ -585,7 +578,7 @@ fn worked_examples_of_rotated_and_tiled_chinese_text() {
 
 #[test]
 fn shadow_and_rotation_grow_the_box() {
-    let main = solid(300, 200, WHITE);
+    let main = solid_png(300, 200, WHITE);
     let opts = options(&[]);
     let (w, h) = text_box("Hello World", 30.0, &["wqy-microhei"]);
     // Shadow d = round(30 / 20) = 2: the box grows by 2; at g_se the text moves up-left
@@ -623,8 +616,8 @@ fn shadow_and_rotation_grow_the_box() {
 
 #[test]
 fn mixed_blocks_follow_order_align_and_interval() {
-    let main = solid(300, 120, WHITE);
-    let opts = options(&[("p.png", solid(40, 40, RED))]);
+    let main = solid_png(300, 120, WHITE);
+    let opts = options(&[("p.png", solid_png(40, 40, RED))]);
     let (wt, ht) = text_box("Hello", 40.0, &["wqy-microhei"]);
     assert!(ht > 40, "the text is the taller part");
     let image = format!("image_{}", b64("p.png"));
@@ -669,7 +662,7 @@ fn glyphs_fall_back_through_the_chain() {
         b64(text),
         b64("fangzhengkaiti")
     );
-    let out = run(&solid(300, 100, WHITE), &spec, &opts);
+    let out = run(&solid_png(300, 100, WHITE), &spec, &opts);
     let (_, _, x1, y1) = bbox(&out, inked).unwrap();
     assert!(x1 < w && x1 + 6 >= w, "ink ends at the box ({x1} vs {w})");
     assert!(y1 < h, "{y1} vs {h}");
@@ -684,7 +677,7 @@ fn glyphs_fall_back_through_the_chain() {
     let mut only_latin = options(&[]);
     only_latin.fonts.remove("wqy-microhei");
     let out = run(
-        &solid(300, 100, WHITE),
+        &solid_png(300, 100, WHITE),
         &format!("image/watermark,text_{}", b64(text)),
         &only_latin,
     );
@@ -695,7 +688,7 @@ fn glyphs_fall_back_through_the_chain() {
         b64("droidsansfallback")
     );
     let zen = format!("image/watermark,text_{}", b64("Hello"));
-    let main = solid(300, 100, WHITE);
+    let main = solid_png(300, 100, WHITE);
     assert_eq!(
         run(&main, &droid, &options(&[])),
         run(&main, &zen, &options(&[]))
@@ -715,7 +708,7 @@ fn golden(name: &str, out: &RgbaImage) {
     .join(format!("{name}.png"));
     if std::env::var_os("OSSIMG_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, png(out)).unwrap();
+        std::fs::write(&path, png_of(out)).unwrap();
         return;
     }
     let expected = common::rgba(
@@ -737,7 +730,7 @@ fn golden(name: &str, out: &RgbaImage) {
 
 /// A 200×120 light background with a soft gradient, so blending shows.
 fn backdrop() -> Vec<u8> {
-    png(&RgbaImage::from_fn(200, 120, |x, y| {
+    png_of(&RgbaImage::from_fn(200, 120, |x, y| {
         Rgba([200 + (x / 8) as u8, 210 + (y / 6) as u8, 230, 255])
     }))
 }
@@ -786,7 +779,7 @@ fn golden_text_marks() {
 
 /// A 60×40 picture with an alpha edge: a blue disc on orange, transparent corners.
 fn picture() -> Vec<u8> {
-    png(&RgbaImage::from_fn(60, 40, |x, y| {
+    png_of(&RgbaImage::from_fn(60, 40, |x, y| {
         let (dx, dy) = (x as f32 - 29.5, y as f32 - 19.5);
         let d = (dx * dx + dy * dy).sqrt();
         if d < 12.0 {

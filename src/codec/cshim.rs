@@ -128,10 +128,15 @@ pub unsafe extern "C" fn qsort(
         return;
     }
     let base = base.cast::<u8>();
-    // SAFETY (all three closures): indices are below `count`, so `i * size` stays inside
-    // the caller's array, which cannot exceed the address space.
+    // `heap_sort` calls these closures only with indices below `count`.
+    // SAFETY: `i < count`, so `i * size` stays inside the caller's array, which cannot
+    // exceed the address space.
     let at = |i: usize| unsafe { base.add(i * size) };
+    // SAFETY: both pointers are elements of the caller's array, which is what the caller's
+    // `compare` is declared to order.
     let less = |a: usize, b: usize| unsafe { compare(at(a).cast(), at(b).cast()) } < 0;
+    // SAFETY: both are `size`-byte elements inside the array, and `heap_sort` never swaps
+    // an index with itself, so the two ranges do not overlap.
     let swap = |a: usize, b: usize| unsafe { ptr::swap_nonoverlapping(at(a), at(b), size) };
     heap_sort(count, less, swap);
 }

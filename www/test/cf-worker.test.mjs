@@ -124,7 +124,7 @@ async function startWorker(bindings, extra = {}) {
   const mf = new Miniflare({
     modules: [
       { type: "ESModule", path: "/app/entry.js", contents: entry },
-      ...["cf-worker.js", "workerd.js", "source.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
+      ...["cf-worker.js", "workerd.js", "source.js", "oss-access.js", "http.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
       { type: "CompiledWasm", path: "/app/ossimg_bg.wasm", contents: file("ossimg_bg.wasm") },
     ],
     modulesRoot: "/",

@@ -378,7 +378,7 @@ function workerModules() {
     bundleWorker(dir);
     for (const [name, source] of Object.entries(PROBE_MODULES)) writeFileSync(join(dir, name), source);
     const bundle = bundleModules(dir);
-    return { dir, remove, esModules: [...Object.keys(PROBE_MODULES), bundle.entry], wasm: bundle.wasm };
+    return { dir, remove, esModules: [...Object.keys(PROBE_MODULES), bundle.entry], wasm: bundle.wasm, data: bundle.data };
   } catch (err) {
     remove();
     throw err;

@@ -6,6 +6,7 @@
 import { after, before, describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,8 @@ import { Miniflare } from "miniflare";
 import { probe } from "ossimg";
 import { DEFAULT_FONT_KEYS } from "../src/facts.js";
 
+/** ali-oss's own signer (what its client puts in the Authorization header). */
+const signUtils = createRequire(import.meta.url)("ali-oss/lib/common/signUtils.js");
 const pkgDir = dirname(fileURLToPath(import.meta.resolve("ossimg/package.json")));
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url));
 const b64 = (s) => Buffer.from(s).toString("base64url");
@@ -348,6 +351,22 @@ describe("signing.md §8 with ali-oss URLs (private bucket)", () => {
     await setNow(mf, NOW_OK + 3600_000);
     assertOss(await get(mf, "/photos/cat.jpg", { headers }), { status: 403, code: "RequestTimeTooSkewed" });
   });
+});
+
+test("header-signed V4 request (ali-oss's authorizationV4), with a process", async () => {
+  const mf = await startWorker({ ...ACCESS_BINDINGS, PRIVATE: "true" });
+  try {
+    await setNow(mf, NOW_OK);
+    const headers = { "x-oss-date": "20251231T235000Z", "x-oss-content-sha256": "UNSIGNED-PAYLOAD" };
+    const queries = { "x-oss-process": "image/resize,w_20" };
+    headers.authorization = signUtils.authorizationV4(AK, SK, "cn-hangzhou", "GET", { headers, queries }, BUCKET, "photos/cat.jpg");
+    assert.match(headers.authorization, /^OSS4-HMAC-SHA256 Credential=ossimgTestAK01\/20251231\/cn-hangzhou\/oss\/aliyun_v4_request,Signature=[0-9a-f]{64}$/);
+    const r = await get(mf, "/photos/cat.jpg?x-oss-process=image%2Fresize%2Cw_20", { headers });
+    assert.deepEqual([r.status, probe(r.body).width], [200, 20], text(r.body));
+    assertOss(await get(mf, "/photos/cat.jpg?x-oss-process=image%2Fresize%2Cw_21", { headers }), { status: 403, code: "SignatureDoesNotMatch" });
+  } finally {
+    await mf.dispose();
+  }
 });
 
 describe("public-read bucket: rows 22–31, 33, 34", () => {

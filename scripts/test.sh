@@ -59,6 +59,8 @@ timeout 300 node www/serve.mjs --check
 
 step "Worker load smoke: 200 checked requests at concurrency 4, plain workerd (node www/load.mjs --smoke)"
 timeout 300 node www/load.mjs --smoke
+step "Worker load smoke with PRIVATE on: every request a V1 signed URL (node www/load.mjs --smoke --private)"
+timeout 300 node www/load.mjs --smoke --private
 
 step "Benchmark smoke: benches/peers/compare.mjs --smoke (our package only, one small JPEG)"
 timeout 120 node benches/peers/compare.mjs --smoke

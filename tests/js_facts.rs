@@ -25,7 +25,7 @@ struct HostError {
 }
 
 /// The hosts' own errors (www/src/cf-worker.js, client.js), declared here once.
-const HOST_ERRORS: [HostError; 4] = [
+const HOST_ERRORS: [HostError; 11] = [
     // A plain GET of a missing object.
     HostError {
         code: "NoSuchKey",
@@ -51,6 +51,52 @@ const HOST_ERRORS: [HostError; 4] = [
         status: 400,
         ec: None,
         message: "The specified object name is not valid.",
+    },
+    // The Cloudflare Worker's OSS access rules (docs/spec/signing.md §4, www/src/oss-access.js):
+    // the message and EC of each situation are the Worker's; these are the defaults.
+    HostError {
+        code: "AccessDenied",
+        status: 403,
+        ec: None,
+        message: "Access denied.",
+    },
+    HostError {
+        code: "SignatureDoesNotMatch",
+        status: 403,
+        ec: Some("0002-00000040"),
+        message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    },
+    HostError {
+        code: "InvalidAccessKeyId",
+        status: 403,
+        ec: None,
+        message: "The OSS Access Key Id you provided does not exist in our records.",
+    },
+    HostError {
+        code: "RequestTimeTooSkewed",
+        status: 403,
+        ec: None,
+        message: "The difference between the request time and the current time is too large.",
+    },
+    // A CORS preflight that no rule allows.
+    HostError {
+        code: "AccessForbidden",
+        status: 403,
+        ec: None,
+        message: "CORSResponse: CORS is not enabled for this bucket.",
+    },
+    // Conditional and range requests (RFC 9110), OSS's codes.
+    HostError {
+        code: "PreconditionFailed",
+        status: 412,
+        ec: None,
+        message: "At least one of the pre-conditions you specified did not hold.",
+    },
+    HostError {
+        code: "InvalidRange",
+        status: 416,
+        ec: None,
+        message: "The requested range is not satisfiable.",
     },
 ];
 

@@ -24,6 +24,9 @@
 //   node www/load.mjs --only resize   only the cases whose name holds "resize"
 //   node www/load.mjs --sample-every 1000 --v8-flags="--trace-gc"   plain workerd: the V8 heap after each GC too
 //   node www/load.mjs --smoke         200 requests at 4 after 50, no RSS limit (scripts/test.sh)
+//   node www/load.mjs --private       PRIVATE on: every request carries a V1 signed URL (signing.md)
+// The report gives the workerd CPU time per request (utime + stime over the run / requests);
+// with --only, per kind of request.
 //
 // Exits 1 on any failed check, any 5xx, a workerd process ending or restarting, the Worker's
 // RSS growing after warm-up by more than --max-rss-growth % (default 10; not in --smoke), or
@@ -32,6 +35,7 @@
 // pkg/ at start, and wrangler dev restarts workerd when pkg/ changes: run under
 // `flock /tmp/ossimg-pkg.lock` while others rebuild it. Everything listens on 127.0.0.1 and
 // workerd is stopped on exit, on errors and on Ctrl-C.
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,6 +68,7 @@ const { values: args } = parseArgs({
     cache: { type: "boolean", default: false },
     only: { type: "string" },
     smoke: { type: "boolean", default: false },
+    private: { type: "boolean", default: false },
   },
 });
 const smoke = args.smoke;
@@ -162,7 +167,20 @@ export const wasmMemoryBytes = () => latest?.exports.memory?.buffer.byteLength ?
 /** `--only WORD`: the cases whose name holds WORD (to find which kind of request costs memory). */
 const selected = args.only === undefined ? CASES : CASES.filter((c) => c.name.includes(args.only));
 if (selected.length === 0) usage(`no case name holds ${JSON.stringify(args.only)}; names: ${CASES.map((c) => c.name).join(", ")}`);
-const mix = baseline ? selected.map((c) => ({ ...c, expect: { body: BASELINE_BODY } })) : selected;
+/** --private: the key pair and bucket the Worker verifies V1 signed URLs with. */
+const SIGNING = { OSS_BUCKET: "ossimg-load", OSS_REGION: "cn-hangzhou", OSS_ACCESS_KEYS: JSON.stringify({ loadAK: "loadSecretKey0123456789" }), PRIVATE: "true" };
+/** A V1 signed path (signing.md §1), as ali-oss signs it: the process is a signed sub-resource. */
+function signV1(path) {
+  const [rawKey, query = ""] = path.split("?");
+  const key = decodeURIComponent(rawKey);
+  const expires = Math.floor(Date.now() / 1000) + 86_400;
+  const process = query.startsWith("x-oss-process=") ? decodeURIComponent(query.slice("x-oss-process=".length)) : null;
+  const resource = `/${SIGNING.OSS_BUCKET}/${key}${process === null ? "" : `?x-oss-process=${process}`}`;
+  const signature = createHmac("sha1", "loadSecretKey0123456789").update(`GET\n\n\n${expires}\n${resource}`).digest("base64");
+  return `${rawKey}?${query ? `${query}&` : ""}OSSAccessKeyId=loadAK&Expires=${expires}&Signature=${encodeURIComponent(signature)}`;
+}
+const signedMix = args.private ? selected.map((c) => ({ ...c, path: signV1(c.path) })) : selected;
+const mix = baseline ? signedMix.map((c) => ({ ...c, expect: { body: BASELINE_BODY } })) : signedMix;
 
 const MAGIC = {
   "image/jpeg": (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
@@ -337,7 +355,7 @@ const origin = await serveBucket(0);
 const workerPort = await freePort();
 const workerUrl = `http://127.0.0.1:${workerPort}`;
 /** What the run changes in wrangler.toml's vars (wrangler dev reads the rest itself). */
-const varOverrides = { ORIGIN_URL: `${origin.url}/`, ...(args.cache ? {} : { CACHE: "off" }) };
+const varOverrides = { ORIGIN_URL: `${origin.url}/`, ...(args.cache ? {} : { CACHE: "off" }), ...(args.private ? SIGNING : {}) };
 const vars = { ...wranglerConfig().vars, ...varOverrides };
 const compatibilityDate = wranglerConfig().compatibility_date;
 const runAbort = new AbortController();
@@ -378,7 +396,7 @@ function workerModules() {
     bundleWorker(dir);
     for (const [name, source] of Object.entries(PROBE_MODULES)) writeFileSync(join(dir, name), source);
     const bundle = bundleModules(dir);
-    return { dir, remove, esModules: [...Object.keys(PROBE_MODULES), bundle.entry], wasm: bundle.wasm };
+    return { dir, remove, esModules: [...Object.keys(PROBE_MODULES), bundle.entry], wasm: bundle.wasm, data: bundle.data };
   } catch (err) {
     remove();
     throw err;
@@ -439,6 +457,20 @@ async function startMiniflare() {
       modules.remove();
     },
   };
+}
+
+/** utime + stime of `pids` in clock ticks (1/100 s), NaN when one cannot be read. */
+function cpuTicks(pids) {
+  let total = 0;
+  for (const pid of pids ?? []) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "latin1").replace(/^.*\) /s, "").split(" ");
+      total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return NaN;
+    }
+  }
+  return pids?.length ? total : NaN;
 }
 
 /** The pids of the workerd processes that run the Worker now ([] if none). */
@@ -523,9 +555,11 @@ try {
   }, 1000);
   const warm = await run(workerUrl, warmup, concurrency, runAbort.signal, onAnswer);
   const afterWarmup = record(sample());
+  const cpuBefore = cpuTicks(afterWarmup.workerPids);
   const started = performance.now();
   const main = await run(workerUrl, requests, concurrency, runAbort.signal, onAnswer);
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = ((cpuTicks(afterWarmup.workerPids) - cpuBefore) * 10) / requests;
   clearInterval(sampler);
   const atEnd = record(sample());
   if (series.at(-1).responses !== answered) addPoint(atEnd);
@@ -542,6 +576,7 @@ try {
   console.log(
     [
       `load: ${baseline ? "the constant baseline Worker" : "our Worker"} under ${host === "workerd" ? "plain workerd" : host === "miniflare" ? "Miniflare" : "wrangler dev"}: ${requests} requests at concurrency ${concurrency} after ${warmup} warm-up, ${mix.length} kinds of request, Cache API ${args.cache ? "on" : "off"}`,
+      `  PRIVATE ${args.private ? "on: every request a V1 signed URL" : "off"}; workerd CPU ${Number.isFinite(cpuMs) ? cpuMs.toFixed(2) : "?"} ms per request (utime+stime over the run)`,
       `  ${(requests / seconds).toFixed(1)} requests/s over ${seconds.toFixed(1)} s; latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`,
       `  Worker's workerd RSS: ${parts(atStart)} at start, ${parts(afterWarmup)} after warm-up, ${parts(atEnd)} at the end; peak ${mb(peak.worker)}`,
       `  growth after warm-up: ${percent(afterWarmup.worker.rss, atEnd.worker.rss)}; over the second half of the run: ${secondHalf(runSeries)}`,

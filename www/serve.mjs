@@ -77,7 +77,8 @@ export async function waitForWorker(workerUrl, stopped) {
     try {
       const res = await fetch(`${workerUrl}/photos/hopper.jpg`, { signal: AbortSignal.timeout(5000) });
       await res.arrayBuffer();
-      if (res.ok) return true;
+      // 403: up, with PRIVATE on (the probe is not signed).
+      if (res.ok || res.status === 403) return true;
     } catch {
       // not up yet
     }

@@ -23,12 +23,16 @@ export function bundleWorker(outDir) {
   });
 }
 
-/** The bundle's modules in `outDir`: the entry `index.js` and the .wasm files it imports by name. */
+/**
+ * The bundle's modules in `outDir`: the entry `index.js`, the .wasm files it imports by name
+ * and the data modules (the text-mark fonts, .ttf, wrangler.toml's [[rules]]).
+ */
 export function bundleModules(outDir) {
   const files = readdirSync(outDir);
   const wasm = files.filter((f) => f.endsWith(".wasm"));
+  const data = files.filter((f) => f.endsWith(".ttf"));
   if (!files.includes("index.js") || wasm.length === 0) throw new Error(`no index.js and .wasm in the bundle: ${files.join(", ")}`);
-  return { entry: "index.js", wasm };
+  return { entry: "index.js", wasm, data };
 }
 
 /** Miniflare options that run the bundle in `outDir`; add bindings, host, port. */
@@ -41,6 +45,7 @@ export function bundleOptions(outDir) {
     modulesRules: [
       { type: "ESModule", include: ["**/*.js"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },
+      { type: "Data", include: ["**/*.ttf"] },
     ],
     compatibilityDate: wranglerConfig().compatibility_date,
     cf: false,

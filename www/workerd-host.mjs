@@ -24,12 +24,12 @@ function binding(name, value) {
 
 /**
  * The text config of a workerd that serves one Worker on 127.0.0.1:`port`. `modules`:
- * `{ esModules: [names], wasm: [names] }`, files next to the config, the first ES module the
+ * `{ esModules: [names], wasm: [names], data: [names] }`, files next to the config, the first ES module the
  * entry (imports name the others); `vars`: `{ NAME: string | JSON value }`; `v8Flags`: V8
  * command-line flags (e.g. "--trace-gc").
  */
 export function workerdConfig({ modules, vars, compatibilityDate, port, v8Flags = [] }) {
-  const moduleList = [...modules.esModules.map((f) => `(name = ${capnpString(f)}, esModule = embed ${capnpString(f)})`), ...modules.wasm.map((f) => `(name = ${capnpString(f)}, wasm = embed ${capnpString(f)})`)];
+  const moduleList = [...modules.esModules.map((f) => `(name = ${capnpString(f)}, esModule = embed ${capnpString(f)})`), ...modules.wasm.map((f) => `(name = ${capnpString(f)}, wasm = embed ${capnpString(f)})`), ...(modules.data ?? []).map((f) => `(name = ${capnpString(f)}, data = embed ${capnpString(f)})`)];
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (

@@ -61,6 +61,8 @@ export function ossErrorXml(err, requestId, hostId) {
     `  <Message>${escapeXml(err.message)}</Message>`,
     `  <RequestId>${escapeXml(requestId)}</RequestId>`,
     `  <HostId>${escapeXml(hostId)}</HostId>`,
+    // Extra elements of some errors (SignatureDoesNotMatch's StringToSign...), in order.
+    ...(err.details ?? []).map(([name, value]) => `  <${name}>${escapeXml(value)}</${name}>`),
     ...(err.ec ? [`  <EC>${escapeXml(err.ec)}</EC>`, `  <RecommendDoc>https://api.aliyun.com/troubleshoot?q=${escapeXml(err.ec)}</RecommendDoc>`] : []),
     "</Error>",
     "",

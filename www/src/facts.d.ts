@@ -14,10 +14,17 @@ export type OssErrorCode =
   | "NoSuchKey"
   | "NoSuchFile"
   | "MethodNotAllowed"
-  | "InvalidObjectName";
+  | "InvalidObjectName"
+  | "AccessDenied"
+  | "SignatureDoesNotMatch"
+  | "InvalidAccessKeyId"
+  | "RequestTimeTooSkewed"
+  | "AccessForbidden"
+  | "PreconditionFailed"
+  | "InvalidRange";
 
 /** The codes only the hosts answer with. */
-export type HostErrorCode = "NoSuchKey" | "NoSuchFile" | "MethodNotAllowed" | "InvalidObjectName";
+export type HostErrorCode = "NoSuchKey" | "NoSuchFile" | "MethodNotAllowed" | "InvalidObjectName" | "AccessDenied" | "SignatureDoesNotMatch" | "InvalidAccessKeyId" | "RequestTimeTooSkewed" | "AccessForbidden" | "PreconditionFailed" | "InvalidRange";
 
 export declare const MAX_SOURCE_BYTES: 20971520;
 export declare const DEFAULT_FONT_KEYS: readonly ["wqy-microhei", "dejavu-sans"];

@@ -26,4 +26,11 @@ export const HOST_ERRORS = {
   NoSuchFile: { status: 404, ec: "0040-00000024", message: "The specified key does not exist." },
   MethodNotAllowed: { status: 405, ec: null, message: "The specified method is not allowed against this resource." },
   InvalidObjectName: { status: 400, ec: null, message: "The specified object name is not valid." },
+  AccessDenied: { status: 403, ec: null, message: "Access denied." },
+  SignatureDoesNotMatch: { status: 403, ec: "0002-00000040", message: "The request signature we calculated does not match the signature you provided. Check your key and signing method." },
+  InvalidAccessKeyId: { status: 403, ec: null, message: "The OSS Access Key Id you provided does not exist in our records." },
+  RequestTimeTooSkewed: { status: 403, ec: null, message: "The difference between the request time and the current time is too large." },
+  AccessForbidden: { status: 403, ec: null, message: "CORSResponse: CORS is not enabled for this bucket." },
+  PreconditionFailed: { status: 412, ec: null, message: "At least one of the pre-conditions you specified did not hold." },
+  InvalidRange: { status: 416, ec: null, message: "The requested range is not satisfiable." },
 };

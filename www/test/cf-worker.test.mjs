@@ -124,7 +124,7 @@ async function startWorker(bindings, extra = {}) {
   const mf = new Miniflare({
     modules: [
       { type: "ESModule", path: "/app/entry.js", contents: entry },
-      ...["cf-worker.js", "workerd.js", "source.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
+      ...["cf-worker.js", "workerd.js", "source.js", "oss-access.js", "http.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
       { type: "CompiledWasm", path: "/app/ossimg_bg.wasm", contents: file("ossimg_bg.wasm") },
     ],
     modulesRoot: "/",
@@ -406,6 +406,11 @@ test("wrangler bundles www/cf-worker and the bundle serves requests", { timeout:
     try {
       const r = await get(mf, "/photos/hopper.jpg!thumb");
       assert.deepEqual([r.status, probe(r.body).width], [200, 40]);
+      // A text mark draws with the fonts inside the bundle: the origin is not asked for them.
+      const before = originLog.length;
+      const t = await get(mf, `/photos/hopper.jpg?x-oss-process=image/watermark,text_${b64("Hello 你好")},size_30`);
+      assert.equal(t.status, 200, new TextDecoder().decode(t.body));
+      assert.deepEqual(originLog.slice(before).filter((k) => k.endsWith(".ttf")), []);
     } finally {
       await mf.dispose();
     }

@@ -25,11 +25,11 @@ test("OssErrorCode covers every code the package throws", () => {
   const union = new Set([...readFileSync(new URL("facts.d.ts", src), "utf8").matchAll(/^ {2}\| "(\w+)";?$/gm)].map((m) => m[1]));
   assert.ok(union.has("InvalidArgument") && union.has("NoSuchKey"), `OssErrorCode parsed from facts.d.ts: ${[...union]}`);
   // The core's codes come from ErrorKind::ALL (tests/js_facts.rs); the JS's own are literals
-  // (`code: "X"`) or hostError("X") calls.
+  // (`code: "X"`), hostError("X") or accessError(status, "X") calls.
   const thrown = new Map();
   for (const file of readdirSync(src).filter((f) => f.endsWith(".js") && f !== "facts.js")) {
     const text = readFileSync(new URL(file, src), "utf8");
-    for (const m of text.matchAll(/\bcode: "(\w+)"|\bhostError\("(\w+)"\)/g)) thrown.set(m[1] ?? m[2], file);
+    for (const m of text.matchAll(/\bcode: "(\w+)"|\bhostError\("(\w+)"\)|\baccessError\(\d+, "(\w+)"/g)) thrown.set(m[1] ?? m[2] ?? m[3], file);
   }
   for (const code of Object.keys(HOST_ERRORS)) thrown.set(code, "facts.js HOST_ERRORS");
   assert.ok(thrown.size >= 4, [...thrown.keys()].join(", "));

@@ -18,8 +18,12 @@ pub struct Limits {
     pub max_source_bytes: usize,
     /// Longest accepted source side in pixels.
     pub max_source_side: u32,
-    /// Most source pixels, counting every frame of an animation.
+    /// Most source pixels, counting every frame of an animation (OSS's rule, whatever
+    /// the output).
     pub max_source_pixels: u64,
+    /// Most pixels decoded at once: the frames a call decodes (all of a kept animation,
+    /// else one). What bounds memory; [`Limits::admit`] checks it.
+    pub max_decoded_pixels: u64,
     /// Longest TIFF side (OSS decodes TIFF only up to 16,384 px).
     pub max_tiff_side: u32,
     /// Longest source side for `rotate` and an explicit `auto-orient,1`.
@@ -46,6 +50,7 @@ impl Limits {
             max_source_bytes: 20 * 1024 * 1024,
             max_source_side: 30_000,
             max_source_pixels: 250_000_000,
+            max_decoded_pixels: 250_000_000,
             max_tiff_side: 16_384,
             max_rotate_side: 4_096,
             max_output_side: 16_384,
@@ -58,14 +63,15 @@ impl Limits {
     }
 
     /// Tighter limits for a 128 MB Cloudflare Worker isolate. Actions hold the source frame
-    /// and a full-size result at once (a quarter turn, an enlarging resize), so in and out
-    /// are capped at 12,288,000 px (4096×3000, 47 MiB of RGBA8; 12 MP phone photos fit):
+    /// and a full-size result at once (a quarter turn, an enlarging resize), so what is
+    /// decoded (one frame, or all frames of a kept animation) and what is produced are
+    /// capped at 12,288,000 px (4096×3000, 47 MiB of RGBA8; 12 MP phone photos fit):
     /// two frames fit 96 MiB. Some full-size encoders need more (tests/limits.rs): in the
     /// wasm build `memory_budget` caps the heap's memory exactly, and such calls fail as over
     /// the engine budget instead of growing the instance past 96 MiB.
     pub fn workers() -> Self {
         Limits {
-            max_source_pixels: 12_288_000,
+            max_decoded_pixels: 12_288_000,
             max_output_pixels: 12_288_000,
             max_decode_alloc: 96 * 1024 * 1024,
             memory_budget: Some(WORKERS_HEAP_BUDGET),
@@ -124,11 +130,21 @@ impl Limits {
     }
 
     /// Decides from the header whether a source may be decoded, `frames` of its frames at
-    /// once: sides and total pixels ([`Limits::check_source`]), then the RGBA bytes of those
-    /// frames against the decode budget. The one gate before any pixel is allocated: a
+    /// once: sides and total pixels ([`Limits::check_source`]), then the pixels and RGBA
+    /// bytes of those frames against the decode budget. The one gate before any pixel is allocated: a
     /// decoder takes the [`Admission`] it returns.
     pub fn admit(&self, probe: &Probe, frames: u32) -> Result<Admission> {
         self.check_source(probe)?;
+        let decoded = u64::from(probe.width) * u64::from(probe.height) * u64::from(frames);
+        if decoded > self.max_decoded_pixels {
+            return Err(Error::too_large(
+                Some("0040-00000012"),
+                format!(
+                    "decode error: exceeds total pixels ({decoded} > {}).",
+                    self.max_decoded_pixels
+                ),
+            ));
+        }
         let decode_bytes =
             self.check_frames_alloc("decoding", probe.width, probe.height, frames)?;
         Ok(Admission {

@@ -240,3 +240,51 @@ fn workers_profile_peak() {
         "over the workers profile: peak heap {peak} bytes"
     );
 }
+
+/// `Pipeline::admit` (what hosts ask through `checkSource`) decides with the frame choice of
+/// the run: a still result decodes one frame of an animation, a kept animation all of them.
+#[test]
+fn admission_counts_the_frames_the_run_decodes() {
+    use ossimg::format::{ImageFormat, Probe};
+    use ossimg::{ErrorKind, Options, Pipeline};
+    // 100 frames of 1000×1000: 100 M px in all, within OSS's 250 M px; one frame is within
+    // the 12,288,000 px a Worker isolate decodes at once, all of them are not.
+    let gif = Probe {
+        format: ImageFormat::Gif,
+        width: 1000,
+        height: 1000,
+        frames: 100,
+        orientation: 1,
+        has_alpha: false,
+    };
+    let mut workers = Options::default();
+    workers.limits = ossimg::Limits::workers();
+    let admit = |spec: &str, options: &Options| {
+        Pipeline::parse(spec, options).unwrap().admit(&gif, options)
+    };
+    // `format,jpg` and `quality` make the output still (README §6): one frame is decoded.
+    assert_eq!(admit("image/format,jpg", &workers).unwrap().frames(), 1);
+    assert_eq!(
+        admit("image/resize,w_100/quality,q_80", &workers)
+            .unwrap()
+            .frames(),
+        1
+    );
+    // A resize to GIF keeps the animation: all 100 frames, over the isolate's budget.
+    let e = admit("image/resize,w_100", &workers).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.ec()),
+        (ErrorKind::ImageTooLarge, Some("0040-00000012"))
+    );
+    // Under OSS's own limits the animation fits; `info` decodes nothing at all.
+    let oss = Options::default();
+    assert_eq!(admit("image/resize,w_100", &oss).unwrap().frames(), 100);
+    assert_eq!(admit("image/info", &workers).unwrap().frames(), 0);
+    // OSS counts every frame towards 250 M px whatever the output.
+    let huge = Probe { frames: 251, ..gif };
+    let e = Pipeline::parse("image/format,jpg", &oss)
+        .unwrap()
+        .admit(&huge, &oss)
+        .unwrap_err();
+    assert_eq!(e.ec(), Some("0040-00000012"));
+}

@@ -1,6 +1,6 @@
 // www/cf-worker as `wrangler deploy` bundles it, run in workerd through Miniflare: no
 // `wrangler dev`, so no inspector proxy buffering messages. Shared by www/load.mjs and
-// test/cf-worker.test.mjs.
+// the cf-worker tests.
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +9,15 @@ import { unstable_readConfig } from "wrangler";
 
 const workerDir = fileURLToPath(new URL("./cf-worker/", import.meta.url));
 const wranglerBin = fileURLToPath(new URL("./node_modules/wrangler/bin/wrangler.js", import.meta.url));
+
+/**
+ * The package files `cf-worker.js` runs on, as Miniflare modules under `/app/` (tests that
+ * run the Worker module itself rather than the bundle); `read(name)` gives a file of pkg/.
+ */
+export const workerPackageModules = (read) => [
+  ...["cf-worker.js", "workerd.js", "source.js", "oss-access.js", "http.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: read(name) })),
+  { type: "CompiledWasm", path: "/app/ossimg_bg.wasm", contents: read("ossimg_bg.wasm") },
+];
 
 /** wrangler.toml, as wrangler reads it (vars, compatibility date). */
 export const wranglerConfig = () => unstable_readConfig({ config: join(workerDir, "wrangler.toml") });

@@ -14,6 +14,7 @@ import OSS from "ali-oss";
 import { Miniflare } from "miniflare";
 import { probe } from "ossimg";
 import { DEFAULT_FONT_KEYS } from "../src/facts.js";
+import { workerPackageModules } from "../worker-bundle.mjs";
 
 /** ali-oss's own signer (what its client puts in the Authorization header). */
 const signUtils = createRequire(import.meta.url)("ali-oss/lib/common/signUtils.js");
@@ -114,8 +115,7 @@ async function startWorker(bindings, { bundledFonts = true, r2 = false, stderr }
   const mf = new Miniflare({
     modules: [
       { type: "ESModule", path: "/app/entry.js", contents: entry },
-      ...["cf-worker.js", "workerd.js", "source.js", "oss-access.js", "http.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
-      { type: "CompiledWasm", path: "/app/ossimg_bg.wasm", contents: file("ossimg_bg.wasm") },
+      ...workerPackageModules(file),
       ...DEFAULT_FONT_KEYS.map((key) => ({ type: "Data", path: `/app/fonts/${key}.ttf`, contents: file(`fonts/${key}.ttf`) })),
     ],
     modulesRoot: "/",

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { greyPng } from "../test-images.mjs";
 import { Miniflare } from "miniflare";
 import { probe } from "ossimg";
-import { bundleOptions, bundleWorker } from "../worker-bundle.mjs";
+import { bundleOptions, bundleWorker, workerPackageModules } from "../worker-bundle.mjs";
 import { DEFAULT_FONT_KEYS } from "../src/facts.js";
 
 const pkgDir = dirname(fileURLToPath(import.meta.resolve("ossimg/package.json")));
@@ -124,8 +124,7 @@ async function startWorker(bindings, extra = {}) {
   const mf = new Miniflare({
     modules: [
       { type: "ESModule", path: "/app/entry.js", contents: entry },
-      ...["cf-worker.js", "workerd.js", "source.js", "oss-access.js", "http.js", "core.js", "facts.js", "ossimg.js"].map((name) => ({ type: "ESModule", path: `/app/${name}`, contents: file(name) })),
-      { type: "CompiledWasm", path: "/app/ossimg_bg.wasm", contents: file("ossimg_bg.wasm") },
+      ...workerPackageModules(file),
     ],
     modulesRoot: "/",
     compatibilityDate: "2026-04-01",

@@ -353,16 +353,22 @@ function list(value) {
   return String(value).split(/[\s,]+/).filter(Boolean);
 }
 
-function readStyles(styles) {
-  if (styles === undefined || styles === null) return {};
-  if (typeof styles === "string") {
+/** A config object given as an object or as its JSON (wrangler vars may be either). */
+function objectSetting(name, value, shape) {
+  if (typeof value === "string") {
     try {
-      styles = JSON.parse(styles);
+      value = JSON.parse(value);
     } catch (err) {
-      throw new Error(`STYLES is not JSON (${err.message})`);
+      throw new Error(`${name} is not JSON (${err.message})`);
     }
   }
-  if (typeof styles !== "object" || styles === null || Array.isArray(styles)) throw new Error('STYLES must be an object { "name": "image/..." } or its JSON');
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${name} must be ${shape}`);
+  return value;
+}
+
+function readStyles(styles) {
+  if (styles === undefined || styles === null) return {};
+  styles = objectSetting("STYLES", styles, 'an object { "name": "image/..." } or its JSON');
   const names = Object.keys(styles);
   if (names.length > MAX_STYLES) throw new Error(`STYLES has ${names.length} styles; at most ${MAX_STYLES}`);
   for (const name of names) {
@@ -375,15 +381,7 @@ function readKeys(env, access) {
   if (access.keys !== undefined) return access.keys;
   let keys = {};
   if (env.OSS_ACCESS_KEYS !== undefined) {
-    keys = env.OSS_ACCESS_KEYS;
-    if (typeof keys === "string") {
-      try {
-        keys = JSON.parse(keys);
-      } catch (err) {
-        throw new Error(`OSS_ACCESS_KEYS is not JSON (${err.message})`);
-      }
-    }
-    if (typeof keys !== "object" || keys === null || Array.isArray(keys)) throw new Error('OSS_ACCESS_KEYS must be a JSON object { "AccessKeyId": "secret" }');
+    keys = objectSetting("OSS_ACCESS_KEYS", env.OSS_ACCESS_KEYS, 'a JSON object { "AccessKeyId": "secret" }');
   }
   if (env.OSS_ACCESS_KEY_ID !== undefined || env.OSS_ACCESS_KEY_SECRET !== undefined) {
     if (!env.OSS_ACCESS_KEY_ID || !env.OSS_ACCESS_KEY_SECRET) throw new Error("OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET go together");

@@ -73,24 +73,13 @@ pub(super) fn for_profile(icc: &[u8]) -> Option<Arc<ToSrgb>> {
 
 fn build(icc: &[u8]) -> Option<ToSrgb> {
     let source = ColorProfile::new_from_slice(icc).ok()?;
-    let srgb = ColorProfile::new_srgb();
-    // libvips converts with the relative colorimetric intent; matrix-shaper profiles (nearly
-    // every camera and phone profile) have no other.
-    let options = TransformOptions {
-        rendering_intent: RenderingIntent::RelativeColorimetric,
-        ..TransformOptions::default()
-    };
     match source.color_space {
         DataColorSpace::Rgb => {
-            let t = source
-                .create_transform_8bit(Layout::Rgba, &srgb, Layout::Rgba, options)
-                .ok()?;
+            let t = transform(&source, Layout::Rgba, Layout::Rgba)?;
             (!is_identity(t.as_ref())).then_some(ToSrgb::Rgb(t))
         }
         DataColorSpace::Gray => {
-            let t = source
-                .create_transform_8bit(Layout::Gray, &srgb, Layout::Rgb, options)
-                .ok()?;
+            let t = transform(&source, Layout::Gray, Layout::Rgb)?;
             let ramp: Vec<u8> = (0..=255).collect();
             let mut rgb = [0u8; 256 * 3];
             t.transform(&ramp, &mut rgb).ok()?;
@@ -106,6 +95,30 @@ fn build(icc: &[u8]) -> Option<ToSrgb> {
         }
         _ => None,
     }
+}
+
+/// `source` → sRGB with the relative colorimetric intent, as libvips converts; a LUT
+/// profile without that table falls back to its perceptual one (A2B0), as the ICC
+/// specification and lcms do. Matrix-shaper profiles (nearly every camera and phone
+/// profile) serve every intent alike.
+fn transform(
+    source: &ColorProfile,
+    from: Layout,
+    to: Layout,
+) -> Option<Arc<Transform8BitExecutor>> {
+    let srgb = ColorProfile::new_srgb();
+    [
+        RenderingIntent::RelativeColorimetric,
+        RenderingIntent::Perceptual,
+    ]
+    .into_iter()
+    .find_map(|rendering_intent| {
+        let options = TransformOptions {
+            rendering_intent,
+            ..TransformOptions::default()
+        };
+        source.create_transform_8bit(from, &srgb, to, options).ok()
+    })
 }
 
 /// True when `t` leaves every colour of a 9×9×9 grid within one level: an sRGB profile

@@ -54,6 +54,9 @@ fi
 step "npm ci (www/: miniflare, wrangler, vite, playwright-core, typescript; exact pins from package-lock.json)"
 (cd www && npm ci --no-audit --no-fund)
 
+step "npm ci (tests/fidelity/: sharp, the libvips reference of the decode-fidelity test)"
+(cd tests/fidelity && npm ci --no-audit --no-fund)
+
 step "Default text-watermark fonts into www/fonts/ (Debian fonts-wqy-microhei, fonts-dejavu-core, fonttools)"
 bash scripts/fonts.sh
 

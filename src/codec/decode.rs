@@ -123,6 +123,10 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
         if let Some(frame) = jpeg_rgba::decode(bytes, max_side, budget.max_bytes)? {
             return Ok(Image::still(frame));
         }
+        if let Some((w, h, mut cmyk)) = jpeg_rgba::decode_cmyk(bytes, max_side, budget.max_bytes)? {
+            colour::jpeg_cmyk_to_srgb(bytes, &mut cmyk);
+            return Ok(Image::still(Frame::from_rgba(w, h, cmyk)?));
+        }
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
     reader.limits(budget.limits.clone());

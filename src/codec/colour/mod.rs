@@ -9,6 +9,9 @@
 mod embedded;
 mod transform;
 
+use transform::ToSrgb;
+
+use super::probe::jpeg::jpeg_segments;
 use crate::format::ImageFormat;
 use crate::frame::Image;
 
@@ -17,8 +20,42 @@ pub(super) fn to_srgb(bytes: &[u8], format: ImageFormat, image: &mut Image) {
     let Some(icc) = embedded::icc_profile(bytes, format) else {
         return;
     };
+    // CMYK pictures are converted from their samples by `jpeg_cmyk_to_srgb`; one that a
+    // decoder already made RGB (a YCCK JPEG) is left as it is. Bytes 16..20: colour space.
+    if icc.get(16..20) == Some(b"CMYK".as_slice()) {
+        return;
+    }
     if let Some(t) = transform::for_profile(&icc) {
         image.edit_pixels(|px| t.apply(px));
+    }
+}
+
+/// Turns `samples`, a JPEG's CMYK as stored (4 bytes a pixel), into sRGB RGBA in place:
+/// through the embedded CMYK profile, else naively, `R = (255 − C)(255 − K) / 255` on ink
+/// amounts (no permissively licensed CMYK profile to stand in for libvips' built-in one;
+/// README "Colour"). Photoshop writes CMYK JPEGs inverted and marks them with an Adobe
+/// APP14 segment; like libvips, only those are inverted back.
+pub(super) fn jpeg_cmyk_to_srgb(bytes: &[u8], samples: &mut [u8]) {
+    if jpeg_segments(bytes).any(|(marker, data, _)| marker == 0xEE && data.starts_with(b"Adobe")) {
+        samples.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    let profile = embedded::icc_profile(bytes, ImageFormat::Jpeg)
+        .and_then(|icc| transform::for_profile(&icc))
+        .filter(|t| matches!(**t, ToSrgb::Cmyk(_)));
+    match profile {
+        Some(t) => t.apply(samples),
+        None => samples.chunks_exact_mut(4).for_each(naive_cmyk),
+    }
+}
+
+/// One CMYK pixel (ink amounts) to RGBA without a profile, rounded as zune-jpeg does.
+fn naive_cmyk(px: &mut [u8]) {
+    let white = |ink: u8, k: u8| {
+        let t = u32::from(255 - ink) * u32::from(255 - k) + 128;
+        u8::try_from(((t >> 8) + t) >> 8).unwrap_or(u8::MAX)
+    };
+    if let [c, m, y, k] = px {
+        (*c, *m, *y, *k) = (white(*c, *k), white(*m, *k), white(*y, *k), 255);
     }
 }
 
@@ -197,6 +234,71 @@ mod tests {
         let pixels = [[200, 120, 60], [3, 250, 128]];
         let px = decoded(&tagged_png(pixels, &ColorProfile::new_srgb()));
         assert_eq!(px, [200, 120, 60, 255, 3, 250, 128, 255]);
+    }
+
+    /// The centre of each 8×8 patch of a 32×16 picture, RGB.
+    fn patch_centres(rgba: &[u8]) -> Vec<[u8; 3]> {
+        (0..8)
+            .map(|i| {
+                let at = (((i / 4) * 8 + 4) * 32 + (i % 4) * 8 + 4) * 4;
+                [rgba[at], rgba[at + 1], rgba[at + 2]]
+            })
+            .collect()
+    }
+
+    /// Mean absolute difference per channel of two lists of RGB colours.
+    fn mad(a: &[[u8; 3]], b: &[[u8; 3]]) -> f64 {
+        let sum: u32 = a
+            .iter()
+            .flatten()
+            .zip(b.iter().flatten())
+            .map(|(&x, &y)| u32::from(x.abs_diff(y)))
+            .sum();
+        f64::from(sum) / (a.len() * 3) as f64
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_converts_through_its_embedded_profile() {
+        // An Adobe (inverted) CMYK JPEG with a FOGRA39 profile in four APP2 chunks
+        // (tests/fixtures/LICENSES.md). Reference: libvips 8.17 (sharp 0.35.5, lcms2)
+        // decoding the same file to sRGB, an independent implementation.
+        let jpeg = include_bytes!("../../../tests/fixtures/cmyk_fogra39.jpg");
+        let libvips = [
+            [225, 29, 39],
+            [1, 156, 73],
+            [33, 72, 145],
+            [225, 196, 23],
+            [117, 116, 118],
+            [255, 255, 255],
+            [15, 15, 21],
+            [199, 117, 87],
+        ];
+        let px = decoded(jpeg);
+        assert!(px.chunks_exact(4).all(|p| p[3] == 255));
+        let ours = patch_centres(&px);
+        assert_eq!(ours[5], [255; 3], "paper white");
+        // Measured 6.3: lcms' darkest tones come out darker (max-ink black 15 vs our 35:
+        // moxcms has no black point compensation); the naive formula is 21 away.
+        let (w, h, mut naive) = crate::codec::jpeg_rgba::decode_cmyk(jpeg, 64, 1 << 20)
+            .unwrap()
+            .unwrap();
+        assert_eq!((w, h), (32, 16));
+        naive.iter_mut().for_each(|v| *v = 255 - *v);
+        naive.chunks_exact_mut(4).for_each(super::naive_cmyk);
+        let (profiled, naive) = (mad(&ours, &libvips), mad(&patch_centres(&naive), &libvips));
+        assert!(
+            profiled <= 7.0 && naive >= 15.0,
+            "MAD to libvips: {profiled:.1} with the profile, {naive:.1} naive"
+        );
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_without_profile_converts_naively() {
+        let mut c = [255 - 200, 255 - 100, 255, 255 - 50]; // Adobe-inverted C M Y K
+        c.iter_mut().for_each(|v| *v = 255 - *v);
+        super::naive_cmyk(&mut c);
+        // (255 − ink)(255 − K) / 255: 55 · 205 / 255 = 44.2, 155 · 205 / 255 = 124.6, 205.
+        assert_eq!(c, [44, 125, 205, 255]);
     }
 
     #[test]

@@ -7,9 +7,12 @@ use moxcms::{
     ColorProfile, DataColorSpace, Layout, RenderingIntent, Transform8BitExecutor, TransformOptions,
 };
 
-/// Converts RGBA8 pixels from one source profile to sRGB in place; alpha is kept.
+/// Converts pixels from one source profile to sRGB RGBA8 in place.
 pub(super) enum ToSrgb {
+    /// RGBA in, RGBA out; alpha is kept.
     Rgb(Arc<Transform8BitExecutor>),
+    /// CMYK (ink amounts, 4 bytes a pixel) in, opaque RGBA out.
+    Cmyk(Arc<Transform8BitExecutor>),
     /// A grey profile: one curve per output channel, indexed by the grey level (the decoders
     /// give grey pictures as R = G = B).
     Grey(Box<[[u8; 3]; 256]>),
@@ -28,6 +31,21 @@ impl ToSrgb {
                         // Fails only on a length that is no multiple of 4, which a frame never has.
                         if t.transform(chunk, out).is_ok() {
                             chunk.copy_from_slice(out);
+                        }
+                    }
+                }
+            }
+            ToSrgb::Cmyk(t) => {
+                let mut scratch = [0u8; CHUNK_PIXELS * 3];
+                for chunk in rgba.chunks_mut(CHUNK_PIXELS * 4) {
+                    let Some(out) = scratch.get_mut(..chunk.len() / 4 * 3) else {
+                        continue;
+                    };
+                    if t.transform(chunk, out).is_ok() {
+                        for (px, rgb) in chunk.chunks_exact_mut(4).zip(out.chunks_exact(3)) {
+                            if let ([r, g, b, a], [pr, pg, pb]) = (px, rgb) {
+                                (*r, *g, *b, *a) = (*pr, *pg, *pb, 255);
+                            }
                         }
                     }
                 }
@@ -78,6 +96,8 @@ fn build(icc: &[u8]) -> Option<ToSrgb> {
             let t = transform(&source, Layout::Rgba, Layout::Rgba)?;
             (!is_identity(t.as_ref())).then_some(ToSrgb::Rgb(t))
         }
+        // moxcms reads CMYK with the RGBA layout.
+        DataColorSpace::Cmyk => transform(&source, Layout::Rgba, Layout::Rgb).map(ToSrgb::Cmyk),
         DataColorSpace::Gray => {
             let t = transform(&source, Layout::Gray, Layout::Rgb)?;
             let ramp: Vec<u8> = (0..=255).collect();

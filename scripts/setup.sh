@@ -72,6 +72,9 @@ else
   echo "$lock_sum" >"$lock_stamp"
 fi
 
+step "npm ci (tests/fidelity/: sharp, the libvips reference of the decode-fidelity test)"
+(cd tests/fidelity && npm ci --no-audit --no-fund)
+
 step "Default text-watermark fonts into www/fonts/ (Debian fonts-wqy-microhei, fonts-dejavu-core, fonttools)"
 bash scripts/fonts.sh
 

@@ -42,6 +42,10 @@ step "Build the npm package (pkg/)"
 wasm-pack --log-level warn build --release --target web --out-dir pkg
 node www/build-pkg.mjs
 
+step "Decode fidelity: every corpus file libvips decodes, ours vs sharp in sRGB, MAD <= 3 (tests/fidelity/)"
+[ -d tests/fidelity/node_modules/sharp ] || (cd tests/fidelity && npm ci --no-audit --no-fund)
+timeout 300 node tests/fidelity/fidelity.mjs
+
 step "wasm-pack test --node"
 wasm-pack test --node -- --test web
 

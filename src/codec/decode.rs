@@ -12,7 +12,7 @@ use super::metadata::tags;
 use super::probe::jpeg::jpeg_has_scan_data;
 use super::probe::png::png_has_enough_data;
 use super::probe::{read_header, Header};
-use super::{jpeg_rgba, jpeg_scaled};
+use super::{colour, jpeg_rgba, jpeg_scaled};
 use crate::error::{Error, Result};
 use crate::format::{ImageFormat, Probe};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
@@ -31,11 +31,13 @@ pub fn decode(
         max_bytes: admission.decode_bytes(),
         frames: admission.frames(),
     };
-    match probe.format {
+    let mut image = match probe.format {
         ImageFormat::Gif => decode_gif(bytes, &budget),
         ImageFormat::WebP => decode_webp(bytes, &budget),
         format => decode_still(bytes, format, &budget),
-    }
+    }?;
+    colour::to_srgb(bytes, probe.format, &mut image);
+    Ok(image)
 }
 
 /// For a still JPEG whose first resize samples it down to `min_w × min_h` stored pixels:
@@ -55,7 +57,12 @@ pub fn decode_shrunk(
         return Err(Error::corrupt("the JPEG has no image data"));
     }
     let size = (probe.width, probe.height);
-    Ok(jpeg_scaled::decode(bytes, size, denominator, admission.decode_bytes())?.map(Image::still))
+    let frame = jpeg_scaled::decode(bytes, size, denominator, admission.decode_bytes())?;
+    Ok(frame.map(|frame| {
+        let mut image = Image::still(frame);
+        colour::to_srgb(bytes, probe.format, &mut image);
+        image
+    }))
 }
 
 /// What one decode may use: the `image` limits, the checked RGBA total and the frame count.
@@ -115,6 +122,10 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
         let max_side = budget.limits.max_image_width.unwrap_or(u32::MAX);
         if let Some(frame) = jpeg_rgba::decode(bytes, max_side, budget.max_bytes)? {
             return Ok(Image::still(frame));
+        }
+        if let Some((w, h, mut cmyk)) = jpeg_rgba::decode_cmyk(bytes, max_side, budget.max_bytes)? {
+            colour::jpeg_cmyk_to_srgb(bytes, &mut cmyk);
+            return Ok(Image::still(Frame::from_rgba(w, h, cmyk)?));
         }
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));

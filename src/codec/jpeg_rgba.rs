@@ -15,19 +15,42 @@ use crate::frame::{rgba_len, try_zeroed, Frame};
 /// and for any decoding error: the caller then decodes through `image`, which also reports
 /// errors the usual way.
 pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Option<Frame>> {
+    let Some((w, h, rgba)) = decode_as(bytes, max_side, max_bytes, ColorSpace::RGBA)? else {
+        return Ok(None);
+    };
+    Frame::from_rgba(w, h, rgba).map(Some)
+}
+
+/// A four-channel CMYK JPEG's samples as stored (`w`, `h`, 4 bytes a pixel, an RGBA frame's
+/// size), for `codec::colour` to convert; `None` as for [`decode`] (YCCK included).
+pub fn decode_cmyk(
+    bytes: &[u8],
+    max_side: u32,
+    max_bytes: u64,
+) -> Result<Option<(u32, u32, Vec<u8>)>> {
+    decode_as(bytes, max_side, max_bytes, ColorSpace::CMYK)
+}
+
+/// Decodes into `out` (RGBA from YCbCr / RGB, or CMYK from CMYK), four bytes a pixel.
+fn decode_as(
+    bytes: &[u8],
+    max_side: u32,
+    max_bytes: u64,
+    out: ColorSpace,
+) -> Result<Option<(u32, u32, Vec<u8>)>> {
     let side = usize::try_from(max_side).unwrap_or(usize::MAX);
     let options = DecoderOptions::default()
         .set_strict_mode(false)
         .set_max_width(side)
         .set_max_height(side)
-        .jpeg_set_out_colorspace(ColorSpace::RGBA);
+        .jpeg_set_out_colorspace(out);
     let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
-    if decoder.decode_headers().is_err()
-        || !matches!(
-            decoder.input_colorspace(),
-            Some(ColorSpace::YCbCr | ColorSpace::RGB)
-        )
-    {
+    let accepted = match (decoder.decode_headers(), decoder.input_colorspace()) {
+        (Ok(()), Some(ColorSpace::YCbCr | ColorSpace::RGB)) => out == ColorSpace::RGBA,
+        (Ok(()), Some(ColorSpace::CMYK)) => out == ColorSpace::CMYK,
+        _ => false,
+    };
+    if !accepted {
         return Ok(None);
     }
     let Some((w, h)) = decoder.dimensions() else {
@@ -41,9 +64,9 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Option<Fram
     if !fits || decoder.output_buffer_size() != Some(len) {
         return Ok(None);
     }
-    let mut rgba = try_zeroed(len)?;
-    if decoder.decode_into(&mut rgba).is_err() {
+    let mut pixels = try_zeroed(len)?;
+    if decoder.decode_into(&mut pixels).is_err() {
         return Ok(None);
     }
-    Frame::from_rgba(w, h, rgba).map(Some)
+    Ok(Some((w, h, pixels)))
 }

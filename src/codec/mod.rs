@@ -2,6 +2,7 @@
 //! into RGBA8 frames under the allocation budget of [`Limits`]; `encode` writes one format.
 
 mod bytes;
+mod colour;
 #[cfg(all(target_arch = "wasm32", feature = "webp-libwebp"))]
 mod cshim;
 mod decode;

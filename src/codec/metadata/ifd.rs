@@ -150,7 +150,7 @@ pub(crate) struct Entry<'a> {
     pub tag: u16,
 }
 
-impl Entry<'_> {
+impl<'a> Entry<'a> {
     /// The field type (BYTE = 1, ASCII = 2, SHORT = 3, ...).
     pub(crate) fn kind(&self) -> Option<u16> {
         self.tiff.order.u16(self.tiff.data, self.at.checked_add(2)?)
@@ -184,6 +184,18 @@ impl Entry<'_> {
         } else {
             self.tiff.offset_at(field)
         }
+    }
+
+    /// The raw bytes of a BYTE or UNDEFINED value (an embedded block such as a profile).
+    pub(crate) fn bytes(&self) -> Option<&'a [u8]> {
+        if !matches!(self.kind()?, 1 | 7) {
+            return None;
+        }
+        let len = self.count()?;
+        let at = self.value_offset(len)?;
+        self.tiff
+            .data
+            .get(at..at.checked_add(usize::try_from(len).ok()?)?)
     }
 
     /// The first value when the type is an unsigned integer (BYTE, SHORT, LONG, LONG8).

@@ -9,6 +9,8 @@ pub(crate) const TAG_ORIENTATION: u16 = 0x0112;
 pub(crate) const TAG_PLANAR_CONFIGURATION: u16 = 0x011C;
 pub(crate) const TAG_TILE_WIDTH: u16 = 0x0142;
 pub(crate) const TAG_EXTRA_SAMPLES: u16 = 0x0152;
+/// An embedded ICC profile (TIFF/EP, "InterColorProfile").
+pub(crate) const TAG_ICC_PROFILE: u16 = 0x8773;
 
 /// The standard name (Exiv2's, which follows Exif 2.3x and TIFF 6.0) of a tag.
 /// [DECISION] Tags that hold embedded documents rather than facts (XMP 0x02BC, IPTC 0x83BB,

@@ -121,6 +121,12 @@ pub(in crate::codec) fn exif_block(b: &[u8]) -> Option<&[u8]> {
     Some(block.strip_prefix(EXIF_PREFIX).unwrap_or(block))
 }
 
+/// The data of a WebP's ICCP chunk (an ICC profile), if it has one.
+pub(in crate::codec) fn icc_chunk(b: &[u8]) -> Option<&[u8]> {
+    let (_, data_at, size) = chunks(b, b.len()).find(|(kind, ..)| kind == b"ICCP")?;
+    slice(b, data_at, size)
+}
+
 /// For an ANMF frame holding ALPH + VP8: the VP8 key frame has the frame's size.
 /// image-webp 0.2.4 checks that for a plain VP8 frame but not after ALPH, and panics on a
 /// mismatch (fuzz regression `pipeline-webp-anmf-alph-vp8-size`). Truncated or non-key

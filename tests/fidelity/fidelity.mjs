@@ -1,0 +1,139 @@
+// Decode fidelity against libvips (through sharp): every `ok` file of the corpus manifest
+// that libvips decodes is decoded by both to sRGB (first page, stored orientation, flattened
+// on white) and compared by size and by the mean absolute difference per RGB channel.
+//
+//   node tests/fidelity/fidelity.mjs [--pkg DIR] [--corpus DIR] [--all]
+//
+// --pkg picks the built package (default pkg/, e.g. an older build for a before/after
+// table); --all prints every row instead of the worst ones. Exit code 1 when a file is over
+// the threshold or refused by us and is not in EXCLUDED below.
+import { readFileSync } from "node:fs";
+import { resolve, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import sharp from "sharp";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : fallback;
+};
+const pkgDir = resolve(arg("--pkg", resolve(root, "pkg")));
+const corpus = resolve(
+  arg("--corpus", process.env.OSSIMG_CORPUS ?? resolve(root, "../shared/corpus")),
+);
+const showAll = process.argv.includes("--all");
+
+/** Mean absolute difference per RGB channel (0–255) allowed after flattening on white. */
+const MAX_MAD = 3;
+
+/** Files allowed over MAX_MAD or refused by us, with the reason. Keep it short. */
+const EXCLUDED = new Map([
+  // Not colour: the two decoders disagree about something else.
+  ["exif/pillow_hopper_bad_exif.jpg", "corrupt scan data: libvips resyncs at restart markers, zune-jpeg fills grey"],
+  ["formats/gif/imagers_border_touching_layers.gif", "canvas outside frame 1: libvips paints it opaque black, we leave it transparent"],
+  ["formats/tiff/imagetiff_gradient-3c-32b-float.tiff", "float RGB: libvips reads linear scRGB, image reads encoded 0..1 (manifest: optional)"],
+  // CMYK without a profile: libvips uses its built-in CMYK profile; we have no permissively
+  // licensed one and convert naively, R = (255 - C)(255 - K) / 255 (README "Colour").
+  ["formats/jpeg/pil_sample_cmyk.jpg", "CMYK without profile, naive conversion (MAD 4.5)"],
+  ["formats/tiff/pillow_tiff_strip_cmyk_jpeg.tif", "CMYK without profile, naive conversion (MAD 4.2)"],
+  // Decoded by libvips, refused by us (issue 15, part 2).
+  ...[
+    "formats/jpeg/ijg_testimgari_arithmetic.jpg",
+    "formats/tiff/imagetiff_cmyk-4c-8b.tiff",
+    "formats/tiff/imagetiff_logluv-3c-16b.tiff",
+    "formats/tiff/imagetiff_minisblack-2c-8b-alpha.tiff",
+    "formats/tiff/imagetiff_palette-1c-8b.tiff",
+    "formats/tiff/imagetiff_tiled-jpeg-ycbcr.tif",
+    "formats/tiff/libtiffpic_fax2d.tif",
+    "formats/tiff/libtiffpic_jello.tif",
+    "formats/tiff/libtiffpic_quad-jpeg.tif",
+    "formats/tiff/libtiffpic_ycbcr-cat.tif",
+    "formats/tiff/libtiffpic_zackthecat.tif",
+    "formats/tiff/pillow_hopper_lzma.tif",
+    "formats/tiff/pillow_multipage.tiff",
+  ].map((path) => [path, "refused by us: TIFF/JPEG variant not decoded yet (issue 15 part 2)"]),
+  ["formats/png/pillow_truncated_end_chunk.png", "truncated: libvips shows what it has, we refuse"],
+]);
+
+const { process: ossProcess } = await import(pathToFileURL(resolve(pkgDir, "node.js")).href);
+sharp.concurrency(1);
+
+/** RGB bytes of `input` as libvips shows it: sRGB, first page, flattened on white. */
+async function vipsRgb(input) {
+  const { data, info } = await sharp(input, { page: 0, failOn: "none", limitInputPixels: false })
+    .toColourspace("srgb")
+    .flatten({ background: "#ffffff" })
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+function mad(a, b) {
+  let sum = 0;
+  const n = Math.min(a.data.length / a.channels, b.data.length / b.channels);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) {
+      sum += Math.abs(a.data[i * a.channels + c] - b.data[i * b.channels + c]);
+    }
+  }
+  return n ? sum / (n * 3) : 0;
+}
+
+const manifest = JSON.parse(readFileSync(resolve(corpus, "manifest.json"), "utf8"));
+const rows = [];
+const started = performance.now();
+for (const entry of manifest.files.filter((f) => f.expect === "ok")) {
+  const bytes = readFileSync(resolve(corpus, entry.path));
+  let vips;
+  try {
+    vips = await vipsRgb(bytes);
+  } catch {
+    rows.push({ path: entry.path, status: "libvips cannot decode" });
+    continue;
+  }
+  let ours;
+  try {
+    const out = ossProcess(bytes, "image/auto-orient,0/format,png");
+    ours = await vipsRgb(Buffer.from(out.bytes));
+  } catch (e) {
+    rows.push({ path: entry.path, status: "refused", detail: String(e.message ?? e).slice(0, 60) });
+    continue;
+  }
+  if (ours.width !== vips.width || ours.height !== vips.height) {
+    const detail = `${ours.width}x${ours.height} vs ${vips.width}x${vips.height}`;
+    rows.push({ path: entry.path, status: "size differs", detail });
+    continue;
+  }
+  const d = mad(ours, vips);
+  rows.push({ path: entry.path, status: d <= MAX_MAD ? "ok" : "over", mad: d });
+}
+const seconds = (performance.now() - started) / 1000;
+
+const failing = rows.filter(
+  (r) => ["over", "refused", "size differs"].includes(r.status) && !EXCLUDED.has(r.path),
+);
+const compared = rows.filter((r) => r.mad !== undefined);
+const shown = showAll
+  ? rows
+  : rows
+      .filter((r) => r.status !== "ok" || r.mad > 1)
+      .sort((a, b) => (b.mad ?? 1e9) - (a.mad ?? 1e9));
+console.log("MAD    status                 file");
+for (const r of shown) {
+  const m = r.mad === undefined ? "   -  " : r.mad.toFixed(2).padStart(6);
+  const why = EXCLUDED.has(r.path) ? ` [excluded: ${EXCLUDED.get(r.path)}]` : "";
+  console.log(`${m} ${r.status.padEnd(22)} ${r.path}${r.detail ? ` (${r.detail})` : ""}${why}`);
+}
+const worst = compared
+  .filter((r) => !EXCLUDED.has(r.path))
+  .reduce((w, r) => (r.mad > (w?.mad ?? -1) ? r : w), undefined);
+console.log(
+  `\n${rows.length} ok files, ${compared.length} compared, ` +
+    `${rows.filter((r) => r.status === "libvips cannot decode").length} libvips cannot decode, ` +
+    `${rows.filter((r) => r.status === "refused").length} refused by us; ` +
+    `${EXCLUDED.size} excluded; worst MAD not excluded ${worst ? `${worst.mad.toFixed(2)} (${worst.path})` : "-"}; ${seconds.toFixed(1)} s`,
+);
+if (failing.length) {
+  console.log(`FAIL: ${failing.length} file(s) over MAD ${MAX_MAD}, refused or resized, not excluded`);
+  process.exit(1);
+}

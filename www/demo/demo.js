@@ -1,8 +1,8 @@
-// The demo page: pick, drop or choose a sample image, type a spec (checked live by
-// `parse` on the main thread), and see it processed by the Web Worker client.
+// The demo page: pick, drop or choose a sample image, type a spec (checked live by the
+// worker's `parse`), and see it processed by the Web Worker client. The module is loaded
+// once, in the worker: the page itself runs no wasm.
 // Served by scripts/serve.sh: /pkg/ is the npm package, /samples/ the example bucket.
-import init, { parse, version } from "/pkg/index.js";
-import { createProcessor } from "/pkg/client.js";
+import { createProcessor, toBlob } from "/pkg/client.js";
 
 const SAMPLES = [
   ["kodim23.png", "photos/kodim23.png"],
@@ -55,16 +55,20 @@ function setAfter({ blob, json, facts }) {
 }
 
 /** Live validation: the canonical form, or the OSS error, as the user types. */
-function validate() {
+let validation = 0;
+async function validate() {
   const spec = $("spec").value.trim();
   const state = $("spec-state");
+  const mine = ++validation;
   try {
-    const parsed = parse(spec, { styles: STYLES });
+    const parsed = await processor.parse(spec, { styles: STYLES });
+    if (mine !== validation) return true; // a later keystroke answers instead
     state.textContent = spec === "" ? "empty: the original is served" : `✓ ${parsed.canonical}`;
     state.classList.remove("invalid");
     $("spec").classList.remove("invalid");
     return true;
   } catch (err) {
+    if (mine !== validation) return false;
     state.textContent = `✗ ${err.code}${err.ec ? ` ${err.ec}` : ""}: ${err.message}`;
     state.classList.add("invalid");
     $("spec").classList.add("invalid");
@@ -84,17 +88,17 @@ async function run() {
   const started = performance.now();
   try {
     const options = { signal: controller.signal, styles: STYLES };
-    const out = source.bytes ? await processor.process(source.bytes, spec, { ...options, transfer: false }) : await processor.fetch(source.url, spec, options);
+    const out = source.bytes ? await processor.process(source.bytes, spec, options) : await processor.fetch(source.url, spec, options);
     const ms = (performance.now() - started).toFixed(0);
     if (out.fallback) {
       const blob = await out.response.blob();
       setAfter({ blob, facts: `original served (${out.fallback}) · ${formatBytes(blob.size)}` });
-    } else if ("json" in out) {
-      setAfter({ json: JSON.stringify(JSON.parse(out.json), null, 2), facts: `JSON · ${ms} ms` });
+    } else if (out.kind === "json") {
+      setAfter({ json: JSON.stringify(out.json, null, 2), facts: `JSON · ${ms} ms` });
     } else {
       const frames = out.frames > 1 ? ` · ${out.frames} frames` : "";
-      const size = out.original ? "original" : `${out.width}×${out.height}`;
-      setAfter({ blob: new Blob([out.bytes], { type: out.mime }), facts: `${size} · ${out.mime} · ${formatBytes(out.bytes.byteLength)}${frames} · ${ms} ms` });
+      const size = out.kind === "original" ? "original" : `${out.width}×${out.height}`;
+      setAfter({ blob: toBlob(out), facts: `${size} · ${out.mime} · ${formatBytes(out.bytes.byteLength)}${frames} · ${ms} ms` });
     }
     document.body.dataset.state = "done";
   } catch (err) {
@@ -144,8 +148,7 @@ function chip(label, onClick, data = {}) {
   return button;
 }
 
-await init();
-$("version").textContent = `ossimg ${version()}`;
+$("version").textContent = `ossimg ${await processor.version()}`;
 for (const [label, key] of SAMPLES) $("samples").append(chip(label, () => useSample(key), { key }));
 for (const [label, spec] of EXAMPLES) {
   $("examples").append(

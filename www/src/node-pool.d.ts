@@ -13,6 +13,8 @@ export interface NodeProcessorConfig {
   idleTimeoutMs?: number;
   /** worker_threads resource limits of each worker (a worker over them dies and is replaced). */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
+  /** The worker script (default: node-worker.js of this package). */
+  url?: string | URL;
 }
 
 /** A pool of worker_threads with the API of ossimg/client. */

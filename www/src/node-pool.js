@@ -20,13 +20,19 @@ export const defaultPoolSize = () => Math.max(1, Math.min(4, availableParallelis
  * @param {number} [config.size] workers (default: cores − 1, 1..4)
  * @param {number} [config.idleTimeoutMs] end a worker idle this long (default 30 s; 0 = never)
  * @param {object} [config.resourceLimits] worker_threads resource limits of each worker
+ * @param {string | URL} [config.url] the worker script (default: node-worker.js of this package)
+ * @param {number} [config.nice] Linux: the workers' nice value (default 10: below the event
+ *   loop's, so that it wins the CPU; 0 = same priority). Ignored on other systems.
  */
-export function createProcessor({ size = defaultPoolSize(), idleTimeoutMs = 30_000, resourceLimits } = {}) {
+export function createProcessor({ size = defaultPoolSize(), idleTimeoutMs = 30_000, resourceLimits, url = new URL("./node-worker.js", import.meta.url), nice = 10 } = {}) {
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError("ossimg: nice must be an integer 0..19");
   return createProcessorOn({
     size,
     idleTimeoutMs,
     spawn(onMessage, onFail) {
-      const worker = new Worker(new URL("./node-worker.js", import.meta.url), resourceLimits ? { resourceLimits } : undefined);
+      // Not the parent's --input-type / --eval flags: a worker runs a file.
+      const execArgv = globalThis.process.execArgv.filter((flag) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(flag));
+      const worker = new Worker(url, { execArgv, workerData: { nice }, ...(resourceLimits ? { resourceLimits } : {}) });
       let ended = false;
       worker.on("message", onMessage);
       worker.on("error", (err) => {

@@ -156,6 +156,14 @@ function outgoing(bytes, transfer) {
   return [own, [own.buffer]];
 }
 
+/** The input as bytes to post: what readInput read itself (a Blob, a stream...) is ours to move. */
+async function incoming(input, transfer) {
+  const bytes = await readInput(input);
+  return outgoing(bytes, transfer || bytes !== input && !ArrayBuffer.isView(input) && !isBuffer(input));
+}
+
+const isBuffer = (x) => x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && x instanceof SharedArrayBuffer);
+
 /** The processor over a pool: the API of ossimg/client and ossimg/node. */
 export function createProcessorOn(poolConfig) {
   const pool = createPool(poolConfig);
@@ -171,13 +179,13 @@ export function createProcessorOn(poolConfig) {
      */
     async process(input, spec, { signal, transfer = false, ...options } = {}) {
       checkSpec(spec);
-      const [bytes, moved] = outgoing(await readInput(input), transfer);
+      const [bytes, moved] = await incoming(input, transfer);
       return pool.run({ kind: "process", bytes, spec, options }, moved, signal);
     },
 
     /** Header facts of `input` (see probe), read in a worker. */
     async probe(input, { signal, transfer = false } = {}) {
-      const [bytes, moved] = outgoing(await readInput(input), transfer);
+      const [bytes, moved] = await incoming(input, transfer);
       return pool.run({ kind: "probe", bytes }, moved, signal);
     },
 

@@ -95,21 +95,23 @@ export function toBytes(input) {
 
 const isBlob = (x) => typeof Blob !== "undefined" && x instanceof Blob;
 const isResponse = (x) => typeof Response !== "undefined" && x instanceof Response;
+const isRequest = (x) => typeof Request !== "undefined" && x instanceof Request;
 const isWebStream = (x) => typeof x?.getReader === "function";
 const isAsyncIterable = (x) => x != null && typeof x[Symbol.asyncIterator] === "function";
 
 function isAsyncSource(x) {
-  return isBlob(x) || isResponse(x) || isWebStream(x) || isAsyncIterable(x);
+  return isBlob(x) || isResponse(x) || isRequest(x) || isWebStream(x) || isAsyncIterable(x);
 }
 
 /**
  * The one conversion every async path uses: bytes as `toBytes` takes them (no copy), or
- * read from a Blob / File, a Response (a non-2xx status is an error: its body is not the
- * image), a web ReadableStream or a Node Readable (any async iterable of byte chunks).
+ * read from a Blob / File, a Request (an upload), a Response (a non-2xx status is an error:
+ * its body is not the image), a web ReadableStream or a Node Readable (any async iterable
+ * of byte chunks).
  */
 export async function readInput(input) {
   if (!isAsyncSource(input)) return toBytes(input);
-  if (isBlob(input)) return new Uint8Array(await input.arrayBuffer());
+  if (isBlob(input) || isRequest(input)) return new Uint8Array(await input.arrayBuffer());
   if (isResponse(input)) {
     if (!input.ok) {
       input.body?.cancel().catch(() => {});

@@ -13,9 +13,10 @@ export type Input = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 /**
  * What the async APIs (ossimg/node, ossimg/client, `readInput`) also read: a Blob or File,
- * a Response (2xx), a web ReadableStream or a Node Readable (any async iterable of chunks).
+ * a Request (its body), a Response (2xx), a web ReadableStream or a Node Readable (any
+ * async iterable of chunks).
  */
-export type AsyncInput = Input | Blob | Response | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
+export type AsyncInput = Input | Blob | Request | Response | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
 
 export interface Options {
   /** Style registry for `style/<name>`: name → `image/...` content. */

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request, Agent } from "node:http";
-import { setPriority, tmpdir } from "node:os";
+import { availableParallelism, loadavg, setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -251,12 +251,18 @@ test("examples/node-server.mjs: uploads are resized while /ping answers within 5
       agent.destroy();
       console.log(JSON.stringify(pings));`;
     const pings = JSON.parse(await new Promise((resolve, reject) => {
-      execFile(process.execPath, ["--input-type=module", "-e", pinger], { encoding: "utf8", timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      const child = execFile(process.execPath, ["--input-type=module", "-e", pinger], { encoding: "utf8", timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      // The measuring client should not be what is slow: above the normal priority where allowed (root).
+      try {
+        setPriority(child.pid, -5);
+      } catch {
+        // Not allowed: measured at the normal priority.
+      }
     }));
     const uploads = await uploading;
     pings.sort((a, b) => a - b);
     const p = (q) => pings[Math.min(pings.length - 1, Math.floor(q * pings.length))];
-    console.log(`node-server: ${pings.length} pings under 8 parallel uploads (${uploads} uploads done, 768x512 PNG -> 300 px JPEG): p50 ${p(0.5).toFixed(2)} ms, p99 ${p(0.99).toFixed(2)} ms, max ${pings.at(-1).toFixed(2)} ms`);
+    console.log(`node-server: load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores; ${pings.length} pings under 8 parallel uploads (${uploads} uploads done, 768x512 PNG -> 300 px JPEG): p50 ${p(0.5).toFixed(2)} ms, p99 ${p(0.99).toFixed(2)} ms, max ${pings.at(-1).toFixed(2)} ms`);
     assert.ok(uploads >= 8, `uploads were processed (${uploads})`);
     // 5 ms is the bar; a machine busy with other work (a parallel build) may set a looser one.
     const bar = Number(process.env.OSSIMG_PING_P99_MS ?? 5);

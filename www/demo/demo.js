@@ -27,7 +27,8 @@ const STYLES = { thumb: "image/resize,m_fill,w_160,h_160/format,png" };
 const WORKER_URL = new URLSearchParams(location.search).get("worker") ?? `${location.protocol}//${location.hostname}:8787`;
 
 const $ = (id) => document.getElementById(id);
-const processor = createProcessor({ size: 1 });
+// One worker, kept: it validates every keystroke, so it never idles out (one module load).
+const processor = createProcessor({ size: 1, idleTimeoutMs: 0 });
 let source = null; // { bytes } of a file, or { url, key } of a sample
 let running = null;
 let beforeUrl = null;

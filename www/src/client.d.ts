@@ -1,5 +1,5 @@
 // Types of "ossimg/client": a pool of module Web Workers running "ossimg/worker".
-import type { AsyncInput, Options, ParseResult, ProbeResult, Result, Spec } from "./index.js";
+import type { AsyncInput, Options, ParseResult, Pixels, ProbeResult, Result, Spec } from "./index.js";
 export { OssImageError, readInput, toBlob, toResponse } from "./index.js";
 
 export interface ProcessorConfig {
@@ -48,7 +48,7 @@ export type FetchResult = (Result & { fallback: null }) | FallbackResult;
 
 export interface Processor {
   /** Processes bytes, a Blob / File, a Response or a stream in a worker. */
-  process(input: AsyncInput, spec: Spec, options?: ProcessOptions): Promise<Result>;
+  process(input: AsyncInput | Pixels, spec: Spec, options?: ProcessOptions): Promise<Result>;
   /** Header facts, read in a worker. */
   probe(input: AsyncInput, options?: ProbeOptions): Promise<ProbeResult>;
   /** The canonical spec and what it needs, from a worker (no module on the calling thread). */

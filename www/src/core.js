@@ -177,6 +177,22 @@ export function toResponse(out, init = {}) {
   return new Response(blob, { ...init, headers });
 }
 
+/**
+ * Raw RGBA pixels: an ImageData, or `{ data, width, height }` with `data` a Uint8Array /
+ * Uint8ClampedArray of width × height × 4 bytes.
+ */
+export function isPixels(input) {
+  return input != null && typeof input === "object" && !ArrayBuffer.isView(input) && ArrayBuffer.isView(input.data) && Number.isInteger(input.width) && Number.isInteger(input.height);
+}
+
+/** The RGBA bytes of a pixel source (no copy); TypeError / RangeError for a wrong one. */
+export function pixelBytes({ data, width, height }) {
+  if (width < 1 || height < 1 || width > 0xffffffff || height > 0xffffffff) throw new RangeError("ossimg: pixels need a positive width and height");
+  const bytes = toBytes(data);
+  if (bytes.byteLength !== width * height * 4) throw new RangeError(`ossimg: ${bytes.byteLength} bytes of pixels for ${width}x${height} RGBA (expected ${width * height * 4})`);
+  return bytes;
+}
+
 function checkSpec(spec) {
   if (typeof spec !== "string") throw new TypeError("ossimg: spec must be a string");
   return spec;
@@ -223,11 +239,17 @@ export function createApi(ready, { defaultFonts } = {}) {
   const api = {
     /** Runs an OSS spec on `input`; see index.d.ts for the result shapes. */
     process(input, spec, options) {
-      const bytes = toBytes(input);
+      const pixels = isPixels(input) ? input : null;
+      const bytes = pixels ? pixelBytes(pixels) : toBytes(input);
       checkSpec(spec);
       // A text mark needs glyphs: the entry supplies the packaged fonts unless the caller did.
       if (defaultFonts && lacksDefaultFonts(options?.fonts) && api.parse(spec, options).fonts.length > 0) {
         options = withFonts(options ?? {}, defaultFonts());
+      }
+      if (pixels) {
+        // Admitted from the size first: pixels over a limit are never copied into the module.
+        call((raw) => raw.checkPixels(pixels.width, pixels.height, spec, options));
+        return shapeResult(call((raw) => raw.processPixels(bytes, pixels.width, pixels.height, spec, options)));
       }
       return shapeResult(call((raw) => raw.process(bytes, spec, options)));
     },

@@ -12,6 +12,17 @@ export type Spec = `image/${string}` | `style/${string}` | `x-oss-process=${stri
 export type Input = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 /**
+ * Raw RGBA pixels, processed without decoding (a canvas's ImageData fits): admitted like a
+ * still PNG of that size; the output is PNG unless the spec says otherwise, an empty spec
+ * encodes them as PNG, `info` is refused.
+ */
+export interface Pixels {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/**
  * What the async APIs (ossimg/node, ossimg/client, `readInput`) also read: a Blob or File,
  * a Request (its body), a Response (2xx), a web ReadableStream or a Node Readable (any
  * async iterable of chunks).
@@ -133,9 +144,9 @@ export function initSync(module: WebAssembly.Module | BufferSource | { module: W
  * arguments). In Node prefer `processImage` (the same function: `process` shadows Node's
  * global) or the async `ossimg/node`, which does not block the event loop.
  */
-export function process(input: Input, spec: Spec, options?: Options): Result;
+export function process(input: Input | Pixels, spec: Spec, options?: Options): Result;
 /** `process` under a name that does not shadow Node's global `process`. */
-export function processImage(input: Input, spec: Spec, options?: Options): Result;
+export function processImage(input: Input | Pixels, spec: Spec, options?: Options): Result;
 /** Reads any AsyncInput into bytes (a view, no copy, when it already is bytes). */
 export function readInput(input: AsyncInput): Promise<Uint8Array>;
 /** A Blob of a result: the image (its mime) or the JSON text. */

@@ -1,8 +1,8 @@
 // Types of "ossimg/node": the async API on a pool of worker_threads.
-import type { AsyncInput, Options, ParseResult, ProbeResult, Result, Spec } from "./index.js";
+import type { AsyncInput, Options, ParseResult, Pixels, ProbeResult, Result, Spec } from "./index.js";
 import type { Processor } from "./client.js";
 export { OssImageError, readInput, toBlob, toResponse } from "./index.js";
-export type { AsyncInput, Options, ParseResult, ProbeResult, Result, Spec, Processor };
+export type { AsyncInput, Options, ParseResult, Pixels, ProbeResult, Result, Spec, Processor };
 export type { ProcessOptions, ProbeOptions, FetchOptions, FetchResult, FallbackResult } from "./client.js";
 import type { ProcessOptions, ProbeOptions } from "./client.js";
 
@@ -24,9 +24,9 @@ export function defaultProcessor(): Processor;
 /** The default pool size: cores − 1, at least 1, at most 4. */
 export function defaultPoolSize(): number;
 /** Runs an OSS spec in the default pool (does not block the event loop). */
-export function process(input: AsyncInput, spec: Spec, options?: ProcessOptions): Promise<Result>;
+export function process(input: AsyncInput | Pixels, spec: Spec, options?: ProcessOptions): Promise<Result>;
 /** `process` under a name that does not shadow Node's global `process`: the one to use. */
-export function processImage(input: AsyncInput, spec: Spec, options?: ProcessOptions): Promise<Result>;
+export function processImage(input: AsyncInput | Pixels, spec: Spec, options?: ProcessOptions): Promise<Result>;
 /** Header facts, read in the default pool. */
 export function probe(input: AsyncInput, options?: ProbeOptions): Promise<ProbeResult>;
 /** The canonical spec and what it needs, from the default pool. */

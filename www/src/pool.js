@@ -6,12 +6,13 @@
 //
 // Protocol (worker.js and node-worker.js answer it):
 //   in   { id, kind: "process", bytes, spec, options }
+//        { id, kind: "process", pixels: { data, width, height }, spec, options }   (raw RGBA)
 //        { id, kind: "probe", bytes }
 //        { id, kind: "parse", spec, options }
 //        { id, kind: "version" }
 //        { id, kind: "check", bytes, spec, options, limits }   → { reason: string | null }
 //   out  { id, ok: true, result } | { id, ok: false, error: { name, code, status, ec, message } }
-import { hostError, OssImageError, readInput } from "./core.js";
+import { hostError, isPixels, OssImageError, pixelBytes, readInput } from "./core.js";
 import { limitReason as limitReasonOf, readSource, SourceError } from "./source.js";
 
 function createPool({ size, idleTimeoutMs, spawn }) {
@@ -179,6 +180,11 @@ export function createProcessorOn(poolConfig) {
      */
     async process(input, spec, { signal, transfer = false, ...options } = {}) {
       checkSpec(spec);
+      if (isPixels(input)) {
+        // Raw RGBA (ImageData): posted as { data, width, height }, copied unless transfer.
+        const [data, moved] = outgoing(pixelBytes(input), transfer);
+        return pool.run({ kind: "process", pixels: { data, width: input.width, height: input.height }, spec, options }, moved, signal);
+      }
       const [bytes, moved] = await incoming(input, transfer);
       return pool.run({ kind: "process", bytes, spec, options }, moved, signal);
     },
@@ -254,7 +260,7 @@ function toError(data) {
  * the call needs first (the browser worker's module and fonts); what it throws is the answer.
  */
 export async function answer(api, data, post, prepare) {
-  const { id, kind = "process", bytes, spec, options, limits } = data ?? {};
+  const { id, kind = "process", bytes, pixels, spec, options, limits } = data ?? {};
   try {
     await prepare?.(kind, spec, options);
     let result;
@@ -262,7 +268,7 @@ export async function answer(api, data, post, prepare) {
     else if (kind === "probe") result = api.probe(bytes);
     else if (kind === "parse") result = api.parse(spec, options);
     else if (kind === "version") result = api.version();
-    else if (kind === "process") result = api.process(bytes, spec, options);
+    else if (kind === "process") result = api.process(pixels ?? bytes, spec, options);
     else throw new TypeError(`ossimg: unknown message kind ${JSON.stringify(kind)}`);
     post({ id, ok: true, result }, result?.bytes ? [result.bytes.buffer] : []);
   } catch (err) {

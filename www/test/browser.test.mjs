@@ -194,6 +194,11 @@ test("client: worker pool processes, transfers, queues and reports OssImageError
     const probed = await p.probe(file);
     const parsed = await p.parse("image/format,png/resize,w_1");
     const blob = toBlob(fromFile);
+    const canvas = new OffscreenCanvas(20, 10);
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#3366cc";
+    ctx.fillRect(0, 0, 20, 10);
+    const fromImageData = await p.process(ctx.getImageData(0, 0, 20, 10), "image/resize,w_10");
 
     const styled = await p.process(await load("hopper.jpg"), "style/tiny", { styles: { tiny: "image/resize,w_12" } });
 
@@ -226,6 +231,7 @@ test("client: worker pool processes, transfers, queues and reports OssImageError
       probed: [probed.format, probed.width],
       canonical: parsed.canonical,
       blob: [blob.type, blob.size === fromFile.bytes.byteLength],
+      fromImageData: [fromImageData.kind, fromImageData.mime, fromImageData.width, fromImageData.height],
       styled: styled.width,
       err,
       typeErr,
@@ -246,6 +252,7 @@ test("client: worker pool processes, transfers, queues and reports OssImageError
   assert.deepEqual(r.probed, ["jpg", 128]);
   assert.match(r.canonical, /^image\/resize,/);
   assert.deepEqual(r.blob, ["image/webp", true]);
+  assert.deepEqual(r.fromImageData, ["image", "image/png", 10, 5]);
   assert.equal(r.styled, 12);
   assert.deepEqual(r.err, { isOss: true, name: "OssImageError", code: "InvalidArgument", status: 400, ec: "0040-00000312" });
   assert.equal(r.typeErr, "TypeError");

@@ -55,6 +55,27 @@ test("processImage takes bytes, views, Blob, File, Response and streams; results
   assert.equal(syncEntry.processImage, syncEntry.process);
 });
 
+test("raw RGBA pixels ({ data, width, height }, as ImageData): processed without decoding, admitted from the size", async () => {
+  const width = 64;
+  const height = 48;
+  const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
+  const png = syncEntry.processImage({ data, width, height }, "");
+  assert.deepEqual([png.kind, png.mime, png.width, png.height], ["image", "image/png", 64, 48]);
+  const spec = "image/resize,w_32/format,webp";
+  const direct = syncEntry.processImage({ data, width, height }, spec);
+  assert.deepEqual([direct.mime, direct.width, direct.height], ["image/webp", 32, 24]);
+  // The same result as the PNG of those pixels, in the pool as well.
+  assert.deepEqual(direct.bytes, syncEntry.processImage(png.bytes, spec).bytes);
+  const pooled = await processImage({ data, width, height }, spec);
+  assert.deepEqual(pooled.bytes, direct.bytes);
+  assert.equal(data.byteLength, width * height * 4, "copied to the worker by default");
+  // Over the Worker decode budget (12,288,000 px): refused from the size, before the copy in.
+  const big = { data: new Uint8Array(4000 * 4000 * 4), width: 4000, height: 4000 };
+  assert.throws(() => syncEntry.processImage(big, "image/resize,w_10", { limits: "workers" }), (err) => err instanceof OssImageError && err.code === "ImageTooLarge");
+  assert.throws(() => syncEntry.processImage({ data: new Uint8Array(10), width: 2, height: 2 }, "image/resize,w_1"), RangeError);
+  assert.throws(() => syncEntry.processImage({ data, width, height }, "image/info"), (err) => err.code === "InvalidArgument");
+});
+
 test("toBlob / toResponse serve a result; readInput is the one conversion", async () => {
   const out = await processImage(hopper, "image/resize,w_16/format,webp");
   const blob = toBlob(out);

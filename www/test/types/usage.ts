@@ -119,3 +119,10 @@ const env: Env = { BUCKET: bucket };
 // @ts-expect-error BUCKET is an R2 binding, not a name
 const badEnv: Env = { BUCKET: "my-bucket" };
 void env, badEnv;
+
+// Raw RGBA pixels (ImageData) in the synchronous and the pooled API.
+const fromPixels: Result = processImage({ data: new Uint8ClampedArray(16), width: 2, height: 2 }, "image/resize,w_1");
+const pooledPixels: Promise<Result> = pool.process({ data: new Uint8Array(16), width: 2, height: 2 }, "image/format,webp");
+void fromPixels, pooledPixels;
+// @ts-expect-error readInput reads files and streams, not pixels
+void readInput({ data: new Uint8Array(16), width: 2, height: 2 });

@@ -99,6 +99,11 @@ const isRequest = (x) => typeof Request !== "undefined" && x instanceof Request;
 const isWebStream = (x) => typeof x?.getReader === "function";
 const isAsyncIterable = (x) => x != null && typeof x[Symbol.asyncIterator] === "function";
 
+/** Whether `readInput(x)` gives bytes nobody else holds (read from a Blob, Request or Response). */
+export function readsFresh(x) {
+  return isBlob(x) || isResponse(x) || isRequest(x);
+}
+
 function isAsyncSource(x) {
   return isBlob(x) || isResponse(x) || isRequest(x) || isWebStream(x) || isAsyncIterable(x);
 }

@@ -12,7 +12,7 @@
 //        { id, kind: "version" }
 //        { id, kind: "check", bytes, spec, options, limits }   → { reason: string | null }
 //   out  { id, ok: true, result } | { id, ok: false, error: { name, code, status, ec, message } }
-import { hostError, isPixels, OssImageError, pixelBytes, readInput } from "./core.js";
+import { hostError, isPixels, OssImageError, pixelBytes, readInput, readsFresh } from "./core.js";
 import { limitReason as limitReasonOf, readSource, SourceError } from "./source.js";
 
 function createPool({ size, idleTimeoutMs, spawn }) {
@@ -157,13 +157,13 @@ function outgoing(bytes, transfer) {
   return [own, [own.buffer]];
 }
 
-/** The input as bytes to post: what readInput read itself (a Blob, a stream...) is ours to move. */
+/**
+ * The input as bytes to post: what readInput read from a Blob, Request or Response is ours
+ * to move; a stream's chunk may still be the caller's, so it is copied like bytes.
+ */
 async function incoming(input, transfer) {
-  const bytes = await readInput(input);
-  return outgoing(bytes, transfer || bytes !== input && !ArrayBuffer.isView(input) && !isBuffer(input));
+  return outgoing(await readInput(input), transfer || readsFresh(input));
 }
-
-const isBuffer = (x) => x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && x instanceof SharedArrayBuffer);
 
 /** The processor over a pool: the API of ossimg/client and ossimg/node. */
 export function createProcessorOn(poolConfig) {

@@ -117,6 +117,10 @@ test("a pool of 2: queued jobs, AbortSignal (queued and running), transfer opt-i
     const moved = new Uint8Array(hopper);
     await p.process(moved, "image/resize,w_8", { transfer: true });
     assert.equal(moved.byteLength, 0);
+    // A stream's chunk is the caller's: copied, even when it is a whole buffer.
+    const chunk = new Uint8Array(hopper);
+    await p.process(Readable.from([chunk]), "image/resize,w_8");
+    assert.equal(chunk.byteLength, hopper.byteLength);
     // A Node Buffer that is a slice of a bigger buffer is copied even with transfer: true.
     const big = Buffer.concat([hopper, Buffer.alloc(16)]);
     await p.process(big.subarray(0, hopper.byteLength), "image/resize,w_8", { transfer: true });

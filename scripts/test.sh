@@ -55,8 +55,8 @@ WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --test web
 step "wasm-pack test --headless --chrome (dedicated Web Worker)"
 WASM_BINDGEN_USE_DEDICATED_WORKER=1 wasm-pack test --headless --chrome -- --test web
 
-step "node:test (www/test: Node package API, workerd, Cloudflare Worker, Chromium page + Web Worker client + demo, npm pack + Vite, types)"
-(cd www && timeout 900 node --test --test-force-exit --test-timeout=180000 test/)
+step "node:test (www/test: Node package API, ossimg/node pool + example server, workerd, Cloudflare Worker, Chromium page + Web Worker client + demo, npm pack + Vite, scratch projects: webpack 5, strict CSP, Vite dev server, Next.js edge + Node routes, Deno, Bun, Worker example; types)"
+(cd www && timeout 1500 node --test --test-force-exit --test-timeout=600000 test/)
 
 step "Local stack: wrangler dev + demo page answer, then stop (node www/serve.mjs --check)"
 timeout 300 node www/serve.mjs --check

@@ -63,6 +63,39 @@ pub fn run(input: &[u8], pipeline: &Pipeline, options: &Options) -> Result<Outpu
     pipeline.run(input, &probe, options)
 }
 
+/// Processes raw RGBA pixels (`width` × `height` × 4 bytes, e.g. a canvas's `ImageData`)
+/// with `spec`, without decoding: they are admitted like a still PNG source of that size
+/// ([`Pipeline::run_pixels`]) and the output is PNG unless the spec says otherwise; an
+/// empty spec encodes them as PNG. `info` is refused (there is no file to describe).
+pub fn process_pixels(
+    rgba: Vec<u8>,
+    width: u32,
+    height: u32,
+    spec: &str,
+    options: &Options,
+) -> Result<Output> {
+    pixels_pipeline(spec, options)?.run_pixels(width, height, rgba, options)
+}
+
+/// The error [`process_pixels`] would refuse `width` × `height` pixels with (limits), from
+/// the size alone: hosts ask it before they copy the pixels in.
+pub fn check_pixels(width: u32, height: u32, spec: &str, options: &Options) -> Result<()> {
+    pixels_pipeline(spec, options)?
+        .admit(&Pipeline::pixels_probe(width, height), options)
+        .map(|_| ())
+}
+
+fn pixels_pipeline(spec: &str, options: &Options) -> Result<Pipeline> {
+    Pipeline::parse(
+        if asks_for_nothing(spec) {
+            "image/format,png"
+        } else {
+            spec
+        },
+        options,
+    )
+}
+
 /// Header facts of `input` without decoding pixels; hosts use it to decide whether to
 /// serve the original instead (limits) before calling [`process`].
 pub fn probe(input: &[u8]) -> Result<Probe> {

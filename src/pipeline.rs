@@ -7,6 +7,7 @@ use std::str::FromStr;
 use crate::codec::{self, EncodeOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::{ImageFormat, Probe};
+use crate::frame::{Frame, Image};
 use crate::limits::Admission;
 use crate::ops::chain::{parse_steps, Place};
 use crate::ops::{self, Chain, Ctx, End, Format, Interlace, Quality, Setting, Step};
@@ -140,6 +141,66 @@ impl Pipeline {
         } else {
             (image.width(), image.height())
         };
+        self.finish(image, probe, input, decoded_size, prescaled, options)
+    }
+
+    /// The header facts raw RGBA pixels stand for: a still PNG of that size without EXIF,
+    /// so the output is PNG by default and the PNG source limits apply.
+    pub fn pixels_probe(width: u32, height: u32) -> Probe {
+        Probe {
+            format: ImageFormat::Png,
+            width,
+            height,
+            frames: 1,
+            orientation: 1,
+            has_alpha: true,
+        }
+    }
+
+    /// Runs the pipeline on raw RGBA pixels (a canvas's `ImageData`): no decoding, but the
+    /// same admission as a decoded source of that size ([`Pipeline::pixels_probe`]), asked
+    /// before the frame is made. `info` needs a file and is refused.
+    pub fn run_pixels(
+        &self,
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+        options: &Options,
+    ) -> Result<Output> {
+        let probe = Self::pixels_probe(width, height);
+        self.admit(&probe, options)?;
+        if let Some(End::Info(_)) = self.end {
+            return Err(Error::invalid(
+                None,
+                "info describes an image file, not raw pixels.",
+            ));
+        }
+        let expected = u64::from(width) * u64::from(height) * 4;
+        if width == 0 || height == 0 || rgba.len() as u64 != expected {
+            return Err(Error::invalid(
+                None,
+                format!(
+                    "raw pixels: {} bytes for {width}x{height} RGBA (expected {expected}).",
+                    rgba.len()
+                ),
+            ));
+        }
+        let image = Image::still(Frame::from_rgba(width, height, rgba)?);
+        self.finish(image, &probe, &[], (width, height), false, options)
+    }
+
+    /// The chain, the end step and the encoder on a decoded `image` (`decoded_size`: the
+    /// source's size, upright; `input`: the source file, for its JPEG quality).
+    fn finish(
+        &self,
+        image: Image,
+        probe: &Probe,
+        input: &[u8],
+        decoded_size: (u32, u32),
+        prescaled: bool,
+        options: &Options,
+    ) -> Result<Output> {
+        let limits = &options.limits;
         let output_format = self.output_format(probe.format);
         let mut cx = Ctx {
             image,

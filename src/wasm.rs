@@ -58,6 +58,47 @@ pub fn process(input: &[u8], spec: &str, options: JsValue) -> Result<JsValue, Js
             oss_error(&e)
         }
     })?;
+    Ok(output_object(output, input))
+}
+
+/// Processes raw RGBA pixels (`width` × `height` × 4 bytes: a canvas's `ImageData.data`)
+/// without decoding; they are admitted like a still PNG of that size and the result is
+/// PNG unless the spec says otherwise ([`crate::process_pixels`]). The wrappers call
+/// `checkPixels` first, so pixels over a limit are never copied in.
+#[wasm_bindgen(js_name = "processPixels")]
+pub fn process_pixels(
+    rgba: Vec<u8>,
+    width: u32,
+    height: u32,
+    spec: &str,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let options = read_options(&options)?;
+    alloc_budget::begin(options.limits.memory_budget);
+    let result = crate::process_pixels(rgba, width, height, spec, &options);
+    let over_budget = alloc_budget::end();
+    let output = result.map_err(|e| {
+        if over_budget {
+            over_budget_error()
+        } else {
+            oss_error(&e)
+        }
+    })?;
+    Ok(output_object(output, &[]))
+}
+
+/// Throws the error `processPixels` would refuse `width` × `height` pixels with (limits,
+/// spec), from the size alone.
+#[wasm_bindgen(js_name = "checkPixels")]
+pub fn check_pixels(width: u32, height: u32, spec: &str, options: JsValue) -> Result<(), JsValue> {
+    install_panic_hook();
+    let options = read_options(&options)?;
+    crate::check_pixels(width, height, spec, &options).map_err(|e| oss_error(&e))
+}
+
+/// The plain JS object of a result; `input` is the source, returned for `Output::Original`.
+fn output_object(output: Output, input: &[u8]) -> JsValue {
     let out = Object::new();
     match output {
         Output::Image {
@@ -87,7 +128,7 @@ pub fn process(input: &[u8], spec: &str, options: JsValue) -> Result<JsValue, Js
             set(&out, "original", &JsValue::TRUE);
         }
     }
-    Ok(out.into())
+    out.into()
 }
 
 /// Header facts without decoding pixels:

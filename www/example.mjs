@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { OssImageError, parse, probe, process as ossProcess, version } from "ossimg";
+import { OssImageError, parse, probe, processImage, version } from "ossimg";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const [input = resolve(root, "tests/fixtures/kodim23.png"), spec = "image/resize,w_300/quality,q_80/format,webp", output = resolve(root, "out/kodim23_w300_node.webp")] =
@@ -13,11 +13,11 @@ const bytes = readFileSync(input);
 const source = probe(bytes);
 try {
   const started = performance.now();
-  const out = ossProcess(bytes, spec);
+  const out = processImage(bytes, spec);
   const ms = (performance.now() - started).toFixed(1);
   mkdirSync(dirname(output), { recursive: true });
-  if ("json" in out) {
-    writeFileSync(output, out.json);
+  if (out.kind === "json") {
+    writeFileSync(output, out.text);
     console.log(`ossimg ${version()} (node): ${input} -> ${output}: ${out.mime} in ${ms} ms`);
   } else {
     writeFileSync(output, out.bytes);

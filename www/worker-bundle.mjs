@@ -22,10 +22,10 @@ export const workerPackageModules = (read) => [
 /** wrangler.toml, as wrangler reads it (vars, compatibility date). */
 export const wranglerConfig = () => unstable_readConfig({ config: join(workerDir, "wrangler.toml") });
 
-/** Bundles www/cf-worker into `outDir` (`wrangler deploy --dry-run`); returns wrangler's log. */
-export function bundleWorker(outDir) {
+/** Bundles www/cf-worker (or the Worker project in `cwd`) into `outDir` (`wrangler deploy --dry-run`); returns wrangler's log. */
+export function bundleWorker(outDir, cwd = workerDir) {
   return execFileSync(process.execPath, [wranglerBin, "deploy", "--dry-run", "--outdir", outDir], {
-    cwd: workerDir,
+    cwd,
     encoding: "utf8",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
     timeout: 120_000,

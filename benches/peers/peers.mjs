@@ -52,7 +52,7 @@ export async function ours() {
     W7: `image/watermark,text_${WATERMARK_TEXT},size_60,color_FFFFFF,g_se/quality,Q_85`,
   };
   const ops = Object.fromEntries(Object.entries(specs).map(([w, spec]) => [w, run(spec)]));
-  ops.W5d = (ctx) => new TextEncoder().encode(api.process(ctx.input, specs.W5d).json);
+  ops.W5d = (ctx) => new TextEncoder().encode(api.process(ctx.input, specs.W5d).text);
   return {
     name: "ours",
     wasmFiles: [new URL("ossimg_bg.wasm", PKG)],

@@ -1,8 +1,8 @@
-// The demo page: pick, drop or choose a sample image, type a spec (checked live by
-// `parse` on the main thread), and see it processed by the Web Worker client.
+// The demo page: pick, drop or choose a sample image, type a spec (checked live by the
+// worker's `parse`), and see it processed by the Web Worker client. The module is loaded
+// once, in the worker: the page itself runs no wasm.
 // Served by scripts/serve.sh: /pkg/ is the npm package, /samples/ the example bucket.
-import init, { parse, version } from "/pkg/index.js";
-import { createProcessor } from "/pkg/client.js";
+import { createProcessor, toBlob } from "/pkg/client.js";
 
 const SAMPLES = [
   ["kodim23.png", "photos/kodim23.png"],
@@ -27,7 +27,8 @@ const STYLES = { thumb: "image/resize,m_fill,w_160,h_160/format,png" };
 const WORKER_URL = new URLSearchParams(location.search).get("worker") ?? `${location.protocol}//${location.hostname}:8787`;
 
 const $ = (id) => document.getElementById(id);
-const processor = createProcessor({ size: 1 });
+// One worker, kept: it validates every keystroke, so it never idles out (one module load).
+const processor = createProcessor({ size: 1, idleTimeoutMs: 0 });
 let source = null; // { bytes } of a file, or { url, key } of a sample
 let running = null;
 let beforeUrl = null;
@@ -55,16 +56,20 @@ function setAfter({ blob, json, facts }) {
 }
 
 /** Live validation: the canonical form, or the OSS error, as the user types. */
-function validate() {
+let validation = 0;
+async function validate() {
   const spec = $("spec").value.trim();
   const state = $("spec-state");
+  const mine = ++validation;
   try {
-    const parsed = parse(spec, { styles: STYLES });
+    const parsed = await processor.parse(spec, { styles: STYLES });
+    if (mine !== validation) return true; // a later keystroke answers instead
     state.textContent = spec === "" ? "empty: the original is served" : `✓ ${parsed.canonical}`;
     state.classList.remove("invalid");
     $("spec").classList.remove("invalid");
     return true;
   } catch (err) {
+    if (mine !== validation) return false;
     state.textContent = `✗ ${err.code}${err.ec ? ` ${err.ec}` : ""}: ${err.message}`;
     state.classList.add("invalid");
     $("spec").classList.add("invalid");
@@ -84,17 +89,17 @@ async function run() {
   const started = performance.now();
   try {
     const options = { signal: controller.signal, styles: STYLES };
-    const out = source.bytes ? await processor.process(source.bytes, spec, { ...options, transfer: false }) : await processor.fetch(source.url, spec, options);
+    const out = source.bytes ? await processor.process(source.bytes, spec, options) : await processor.fetch(source.url, spec, options);
     const ms = (performance.now() - started).toFixed(0);
     if (out.fallback) {
       const blob = await out.response.blob();
       setAfter({ blob, facts: `original served (${out.fallback}) · ${formatBytes(blob.size)}` });
-    } else if ("json" in out) {
-      setAfter({ json: JSON.stringify(JSON.parse(out.json), null, 2), facts: `JSON · ${ms} ms` });
+    } else if (out.kind === "json") {
+      setAfter({ json: JSON.stringify(out.json, null, 2), facts: `JSON · ${ms} ms` });
     } else {
       const frames = out.frames > 1 ? ` · ${out.frames} frames` : "";
-      const size = out.original ? "original" : `${out.width}×${out.height}`;
-      setAfter({ blob: new Blob([out.bytes], { type: out.mime }), facts: `${size} · ${out.mime} · ${formatBytes(out.bytes.byteLength)}${frames} · ${ms} ms` });
+      const size = out.kind === "original" ? "original" : `${out.width}×${out.height}`;
+      setAfter({ blob: toBlob(out), facts: `${size} · ${out.mime} · ${formatBytes(out.bytes.byteLength)}${frames} · ${ms} ms` });
     }
     document.body.dataset.state = "done";
   } catch (err) {
@@ -144,8 +149,7 @@ function chip(label, onClick, data = {}) {
   return button;
 }
 
-await init();
-$("version").textContent = `ossimg ${version()}`;
+$("version").textContent = `ossimg ${await processor.version()}`;
 for (const [label, key] of SAMPLES) $("samples").append(chip(label, () => useSample(key), { key }));
 for (const [label, spec] of EXAMPLES) {
   $("examples").append(

@@ -6,9 +6,29 @@ export type { OssErrorCode };
 
 /** Why an object was served unchanged (`x-ossimg-fallback`); "error" with ON_ERROR=original. */
 export type Fallback = "source-too-large" | "oss-limit" | typeof ENGINE_BUDGET | "error";
+/**
+ * What the Worker uses of an R2 object (a structural subset of `R2Object` / `R2ObjectBody`
+ * from @cloudflare/workers-types, so a real binding fits without that package).
+ */
+export interface R2ObjectLike {
+  size: number;
+  etag: string;
+  httpEtag: string;
+  uploaded: Date;
+  writeHttpMetadata(headers: Headers): void;
+}
+export interface R2ObjectBodyLike extends R2ObjectLike {
+  body: ReadableStream;
+}
+/** The methods of an R2 bucket binding the Worker calls (`R2Bucket` fits). */
+export interface R2BucketLike {
+  get(key: string, options?: { range?: { offset: number; length: number } | { suffix: number }; onlyIf?: { etagMatches?: string } | Headers }): Promise<R2ObjectBodyLike | R2ObjectLike | null>;
+  head(key: string): Promise<R2ObjectLike | null>;
+}
+
 export interface Env {
   /** An R2 bucket binding: the origin (wins over ORIGIN_URL). */
-  BUCKET?: unknown;
+  BUCKET?: R2BucketLike;
   /** An HTTP origin: objects are fetched from `<ORIGIN_URL><key>`; redirects are not followed. */
   ORIGIN_URL?: string;
   /** Per origin request, in ms (default 10000). */
@@ -75,7 +95,7 @@ export interface HandlerOptions {
   /** The path the handler is mounted under ("/img/"); other paths answer 404. */
   prefix?: string;
   /** An R2 bucket binding or an HTTP base URL (wins over BUCKET / ORIGIN_URL). */
-  origin?: unknown;
+  origin?: R2BucketLike | string | URL;
   styles?: Record<string, string>;
   styleDelimiters?: string;
   /** Wins over the PRIVATE, OSS_*, REFERER_*, CORS_* settings of env. */

@@ -269,7 +269,7 @@ async function processed(request, url, config, ctx, prefix, key, spec) {
     }
     throw err;
   }
-  const body = out.bytes ?? new TextEncoder().encode(out.json);
+  const body = out.bytes ?? new TextEncoder().encode(out.text);
   const headers = new Headers({
     "content-type": out.mime,
     "content-length": String(body.byteLength),

@@ -77,13 +77,125 @@ function escapeXml(text) {
 
 const toString = Object.prototype.toString;
 
-/** Uint8Array view of the caller's bytes (no copy); TypeError for anything else. */
+/**
+ * Uint8Array view of the caller's bytes (no copy): a Uint8Array (Node Buffer included), any
+ * other ArrayBufferView, an ArrayBuffer or SharedArrayBuffer. TypeError for anything else;
+ * a Blob, Response or stream needs the async `readInput`.
+ */
 export function toBytes(input) {
   if (input instanceof Uint8Array) return input;
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const tag = toString.call(input);
   if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") return new Uint8Array(input);
+  if (isAsyncSource(input)) {
+    throw new TypeError("ossimg: a Blob, File, Response or stream must be read first: use an async API (ossimg/node, ossimg/client) or `await readInput(input)`");
+  }
   throw new TypeError("ossimg: input must be a Uint8Array, an ArrayBuffer or an ArrayBufferView");
+}
+
+const isBlob = (x) => typeof Blob !== "undefined" && x instanceof Blob;
+const isResponse = (x) => typeof Response !== "undefined" && x instanceof Response;
+const isRequest = (x) => typeof Request !== "undefined" && x instanceof Request;
+const isWebStream = (x) => typeof x?.getReader === "function";
+const isAsyncIterable = (x) => x != null && typeof x[Symbol.asyncIterator] === "function";
+
+/** Whether `readInput(x)` gives bytes nobody else holds (read from a Blob, Request or Response). */
+export function readsFresh(x) {
+  return isBlob(x) || isResponse(x) || isRequest(x);
+}
+
+function isAsyncSource(x) {
+  return isBlob(x) || isResponse(x) || isRequest(x) || isWebStream(x) || isAsyncIterable(x);
+}
+
+/**
+ * The one conversion every async path uses: bytes as `toBytes` takes them (no copy), or
+ * read from a Blob / File, a Request (an upload), a Response (a non-2xx status is an error:
+ * its body is not the image), a web ReadableStream or a Node Readable (any async iterable
+ * of byte chunks).
+ */
+export async function readInput(input) {
+  if (!isAsyncSource(input)) return toBytes(input);
+  if (isBlob(input) || isRequest(input)) return new Uint8Array(await input.arrayBuffer());
+  if (isResponse(input)) {
+    if (!input.ok) {
+      input.body?.cancel().catch(() => {});
+      throw new OssImageError(`The source answered ${input.status}.`, { code: "InternalError", status: 500 });
+    }
+    return new Uint8Array(await input.arrayBuffer());
+  }
+  const chunks = [];
+  let total = 0;
+  const push = (chunk) => {
+    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : toBytes(chunk);
+    chunks.push(bytes);
+    total += bytes.byteLength;
+  };
+  if (isAsyncIterable(input)) {
+    for await (const chunk of input) push(chunk);
+  } else {
+    const reader = input.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      push(value);
+    }
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The result of the core with its `kind`: "image" (bytes, mime, format, width, height,
+ * frames), "json" (`json` parsed, `text` the raw answer) or "original" (an empty spec: the
+ * input, `original: true`). Idempotent: a result already shaped (from a worker) is kept.
+ */
+export function shapeResult(out) {
+  if (out == null || typeof out !== "object" || typeof out.kind === "string") return out;
+  if (typeof out.json === "string") return { kind: "json", json: JSON.parse(out.json), text: out.json, mime: out.mime };
+  if (out.original === true) return { kind: "original", ...out };
+  return { kind: "image", ...out };
+}
+
+/** A Blob of a result (image or original: its bytes and mime; json: its text). */
+export function toBlob(out) {
+  if (out?.kind === "json" || (typeof out?.text === "string" && out.bytes === undefined)) return new Blob([out.text], { type: out.mime ?? "application/json" });
+  if (out?.bytes instanceof Uint8Array) return new Blob([out.bytes], { type: out.mime ?? "application/octet-stream" });
+  throw new TypeError("ossimg: toBlob takes a result of process()");
+}
+
+/**
+ * A Response of a result: status 200 unless `init.status`, Content-Type the result's mime
+ * (headers in `init` are added; a content-type there wins), Content-Length its size.
+ */
+export function toResponse(out, init = {}) {
+  const blob = toBlob(out);
+  const headers = new Headers(init.headers);
+  if (!headers.has("content-type")) headers.set("content-type", blob.type);
+  headers.set("content-length", String(blob.size));
+  return new Response(blob, { ...init, headers });
+}
+
+/**
+ * Raw RGBA pixels: an ImageData, or `{ data, width, height }` with `data` a Uint8Array /
+ * Uint8ClampedArray of width × height × 4 bytes.
+ */
+export function isPixels(input) {
+  return input != null && typeof input === "object" && !ArrayBuffer.isView(input) && ArrayBuffer.isView(input.data) && Number.isInteger(input.width) && Number.isInteger(input.height);
+}
+
+/** The RGBA bytes of a pixel source (no copy); TypeError / RangeError for a wrong one. */
+export function pixelBytes({ data, width, height }) {
+  if (width < 1 || height < 1 || width > 0xffffffff || height > 0xffffffff) throw new RangeError("ossimg: pixels need a positive width and height");
+  const bytes = toBytes(data);
+  if (bytes.byteLength !== width * height * 4) throw new RangeError(`ossimg: ${bytes.byteLength} bytes of pixels for ${width}x${height} RGBA (expected ${width * height * 4})`);
+  return bytes;
 }
 
 function checkSpec(spec) {
@@ -132,13 +244,19 @@ export function createApi(ready, { defaultFonts } = {}) {
   const api = {
     /** Runs an OSS spec on `input`; see index.d.ts for the result shapes. */
     process(input, spec, options) {
-      const bytes = toBytes(input);
+      const pixels = isPixels(input) ? input : null;
+      const bytes = pixels ? pixelBytes(pixels) : toBytes(input);
       checkSpec(spec);
       // A text mark needs glyphs: the entry supplies the packaged fonts unless the caller did.
       if (defaultFonts && lacksDefaultFonts(options?.fonts) && api.parse(spec, options).fonts.length > 0) {
         options = withFonts(options ?? {}, defaultFonts());
       }
-      return call((raw) => raw.process(bytes, spec, options));
+      if (pixels) {
+        // Admitted from the size first: pixels over a limit are never copied into the module.
+        call((raw) => raw.checkPixels(pixels.width, pixels.height, spec, options));
+        return shapeResult(call((raw) => raw.processPixels(bytes, pixels.width, pixels.height, spec, options)));
+      }
+      return shapeResult(call((raw) => raw.process(bytes, spec, options)));
     },
     /** Header facts without decoding pixels. */
     probe(input) {
@@ -168,6 +286,8 @@ export function createApi(ready, { defaultFonts } = {}) {
       return call((raw) => raw.version());
     },
   };
+  // The name to import in Node, where `process` would shadow the global `process`.
+  api.processImage = api.process;
   return api;
 }
 

@@ -11,6 +11,24 @@ export type Spec = `image/${string}` | `style/${string}` | `x-oss-process=${stri
 /** Bytes accepted as input: a Uint8Array (Node Buffer included), an ArrayBuffer or any view. */
 export type Input = Uint8Array | ArrayBuffer | ArrayBufferView;
 
+/**
+ * Raw RGBA pixels, processed without decoding (a canvas's ImageData fits): admitted like a
+ * still PNG of that size; the output is PNG unless the spec says otherwise, an empty spec
+ * encodes them as PNG, `info` is refused.
+ */
+export interface Pixels {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/**
+ * What the async APIs (ossimg/node, ossimg/client, `readInput`) also read: a Blob or File,
+ * a Request (its body), a Response (2xx), a web ReadableStream or a Node Readable (any
+ * async iterable of chunks).
+ */
+export type AsyncInput = Input | Blob | Request | Response | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
+
 export interface Options {
   /** Style registry for `style/<name>`: name → `image/...` content. */
   styles?: Record<string, string> | Map<string, string>;
@@ -41,6 +59,7 @@ export type ImageMime = "image/jpeg" | "image/png" | "image/gif" | "image/webp" 
 export type FormatName = "jpg" | "png" | "gif" | "webp" | "bmp" | "tiff";
 
 export interface ImageResult {
+  kind: "image";
   bytes: Uint8Array;
   mime: ImageMime;
   format: FormatName;
@@ -50,14 +69,19 @@ export interface ImageResult {
   frames: number;
 }
 
-/** The answer of `info` / `average-hue`. */
+/** The answer of `info` / `average-hue`: `json` parsed, `text` as OSS sends it. */
 export interface JsonResult {
-  json: string;
+  kind: "json";
+  /** `info`: `{ ImageWidth: { value: "128" }, ... }`; `average-hue`: `{ RGB: "0x5c783b" }`. */
+  json: Record<string, any>;
+  /** The raw JSON text (the body to serve). */
+  text: string;
   mime: "application/json";
 }
 
-/** An empty spec: a copy of the input, served unchanged. */
+/** An empty spec: the input, served unchanged. */
 export interface OriginalResult {
+  kind: "original";
   bytes: Uint8Array;
   mime: ImageMime | "application/octet-stream";
   original: true;
@@ -109,11 +133,26 @@ export type InitInput = string | URL | Request | Response | BufferSource | WebAs
  */
 export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 export { init };
-/** Synchronous instantiation from a compiled module or the .wasm bytes (browser entry). */
-export function initSync(module?: WebAssembly.Module | BufferSource): void;
+/**
+ * Synchronous instantiation from a compiled module or the .wasm bytes: required in the
+ * browser entry (a TypeError without it); a no-op in Node, workerd and the edge runtime.
+ */
+export function initSync(module: WebAssembly.Module | BufferSource | { module: WebAssembly.Module | BufferSource }): void;
 
-/** Runs an OSS spec. Throws OssImageError (TypeError / RangeError for bad arguments). */
-export function process(input: Input, spec: Spec, options?: Options): Result;
+/**
+ * Runs an OSS spec, synchronously. Throws OssImageError (TypeError / RangeError for bad
+ * arguments). In Node prefer `processImage` (the same function: `process` shadows Node's
+ * global) or the async `ossimg/node`, which does not block the event loop.
+ */
+export function process(input: Input | Pixels, spec: Spec, options?: Options): Result;
+/** `process` under a name that does not shadow Node's global `process`. */
+export function processImage(input: Input | Pixels, spec: Spec, options?: Options): Result;
+/** Reads any AsyncInput into bytes (a view, no copy, when it already is bytes). */
+export function readInput(input: AsyncInput): Promise<Uint8Array>;
+/** A Blob of a result: the image (its mime) or the JSON text. */
+export function toBlob(out: Result): Blob;
+/** A Response of a result: Content-Type its mime, Content-Length its size; `init` adds status and headers. */
+export function toResponse(out: Result, init?: ResponseInit): Response;
 /** Header facts without decoding pixels. Throws OssImageError for unknown or broken input. */
 export function probe(input: Input): ProbeResult;
 /**

@@ -3,10 +3,10 @@
 // The same --target web build serves Node (node.js) and Cloudflare Workers (workerd.js),
 // which are ready on import.
 import initWasm, * as raw from "./ossimg.js";
-import { createApi, defaultFontUrls, OssImageError } from "./core.js";
+import { createApi, defaultFontUrls, OssImageError, readInput, toBlob, toResponse } from "./core.js";
 import { packagedFontUrls } from "./facts.js";
 
-export { OssImageError };
+export { OssImageError, readInput, toBlob, toResponse };
 
 let instantiated = false;
 let pending;
@@ -31,9 +31,13 @@ export default function init(input) {
 
 export { init };
 
-/** Synchronous instantiation from a WebAssembly.Module or the .wasm bytes. */
+/**
+ * Synchronous instantiation from a WebAssembly.Module or the .wasm bytes (required here:
+ * a page has no file to read synchronously).
+ */
 export function initSync(module) {
-  raw.initSync({ module });
+  if (module === undefined || module === null) throw new TypeError("ossimg: initSync(module) needs the compiled WebAssembly.Module or the .wasm bytes; use `await init()` to fetch it");
+  raw.initSync({ module: module?.module ?? module });
   instantiated = true;
   pending ??= Promise.resolve();
 }
@@ -80,4 +84,4 @@ const api = createApi(
   },
 );
 
-export const { process, probe, checkSource, splitStyleDelimiter, parse, version } = api;
+export const { process, processImage, probe, checkSource, splitStyleDelimiter, parse, version } = api;

@@ -2,7 +2,7 @@
 //   import { process } from "ossimg";
 import { readFileSync } from "node:fs";
 import * as raw from "./ossimg.js";
-import { instantiatedEntry, OssImageError } from "./core.js";
+import { instantiatedEntry, OssImageError, readInput, toBlob, toResponse } from "./core.js";
 import { packagedFontUrls } from "./facts.js";
 
 raw.initSync({ module: readFileSync(new URL("./ossimg_bg.wasm", import.meta.url)) });
@@ -24,5 +24,5 @@ function defaultFonts() {
 
 const entry = instantiatedEntry(raw, { defaultFonts });
 export default entry.init;
-export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version } = entry;
-export { OssImageError };
+export const { init, initSync, loadFonts, process, processImage, probe, checkSource, splitStyleDelimiter, parse, version } = entry;
+export { OssImageError, readInput, toBlob, toResponse };

@@ -5,11 +5,11 @@
 //   import { process } from "ossimg";
 import wasm from "./ossimg_bg.wasm";
 import * as raw from "./ossimg.js";
-import { instantiatedEntry, OssImageError } from "./core.js";
+import { instantiatedEntry, OssImageError, readInput, toBlob, toResponse } from "./core.js";
 
 raw.initSync({ module: wasm });
 
 const entry = instantiatedEntry(raw);
 export default entry.init;
-export const { init, initSync, loadFonts, process, probe, checkSource, splitStyleDelimiter, parse, version } = entry;
-export { OssImageError };
+export const { init, initSync, loadFonts, process, processImage, probe, checkSource, splitStyleDelimiter, parse, version } = entry;
+export { OssImageError, readInput, toBlob, toResponse };

@@ -177,16 +177,28 @@ test("browser entry: init() once, then process / probe / parse; trap recovery", 
 test("client: worker pool processes, transfers, queues and reports OssImageError", async () => {
   const { page, errors } = await openPage();
   const r = await page.evaluate(async () => {
-    const { createProcessor, OssImageError } = await import("/pkg/client.js");
+    const { createProcessor, OssImageError, toBlob } = await import("/pkg/client.js");
     const load = async (name) => new Uint8Array(await (await fetch(`/fixtures/${name}`)).arrayBuffer());
     const p = createProcessor({ size: 2 });
     const inputs = await Promise.all(["hopper.jpg", "kodim23.png", "imagers_any-disposal.gif", "hopper.jpg"].map(load));
     const widths = [16, 100, 8, 40];
-    const outs = await Promise.all(inputs.map((bytes, i) => p.process(bytes, `image/resize,w_${widths[i]}`)));
+    const outs = await Promise.all(inputs.map((bytes, i) => p.process(bytes, `image/resize,w_${widths[i]}`, { transfer: true })));
     const detached = inputs.map((b) => b.byteLength);
 
     const kept = await load("hopper.jpg");
-    const copy = await p.process(kept, "image/resize,w_10/format,png", { transfer: false });
+    const copy = await p.process(kept, "image/resize,w_10/format,png");
+    // Blob / File / Response inputs, probe and parse in the pool, toBlob of a result.
+    const file = new File([await load("hopper.jpg")], "hopper.jpg", { type: "image/jpeg" });
+    const fromFile = await p.process(file, "image/resize,w_20/format,webp");
+    const fromResponse = await p.process(await fetch("/fixtures/kodim23.png"), "image/info");
+    const probed = await p.probe(file);
+    const parsed = await p.parse("image/format,png/resize,w_1");
+    const blob = toBlob(fromFile);
+    const canvas = new OffscreenCanvas(20, 10);
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#3366cc";
+    ctx.fillRect(0, 0, 20, 10);
+    const fromImageData = await p.process(ctx.getImageData(0, 0, 20, 10), "image/resize,w_10");
 
     const styled = await p.process(await load("hopper.jpg"), "style/tiny", { styles: { tiny: "image/resize,w_12" } });
 
@@ -213,7 +225,13 @@ test("client: worker pool processes, transfers, queues and reports OssImageError
       outs: outs.map((o) => [o.mime, o.width, o.height, o.frames, o.bytes.constructor.name]),
       detached,
       keptLength: kept.byteLength,
-      copy: [copy.mime, copy.width],
+      copy: [copy.kind, copy.mime, copy.width],
+      fromFile: [fromFile.kind, fromFile.mime, fromFile.width],
+      fromResponse: [fromResponse.kind, fromResponse.json.ImageWidth.value, typeof fromResponse.text],
+      probed: [probed.format, probed.width],
+      canonical: parsed.canonical,
+      blob: [blob.type, blob.size === fromFile.bytes.byteLength],
+      fromImageData: [fromImageData.kind, fromImageData.mime, fromImageData.width, fromImageData.height],
       styled: styled.width,
       err,
       typeErr,
@@ -227,8 +245,14 @@ test("client: worker pool processes, transfers, queues and reports OssImageError
     ["image/jpeg", 40, 40, 1, "Uint8Array"],
   ]);
   assert.deepEqual(r.detached, [0, 0, 0, 0], "transfer: true detaches the caller's buffers");
-  assert.ok(r.keptLength > 0, "transfer: false keeps the caller's buffer");
-  assert.deepEqual(r.copy, ["image/png", 10]);
+  assert.ok(r.keptLength > 0, "the default (a copy) keeps the caller's buffer");
+  assert.deepEqual(r.copy, ["image", "image/png", 10]);
+  assert.deepEqual(r.fromFile, ["image", "image/webp", 20]);
+  assert.deepEqual(r.fromResponse, ["json", "768", "string"]);
+  assert.deepEqual(r.probed, ["jpg", 128]);
+  assert.match(r.canonical, /^image\/resize,/);
+  assert.deepEqual(r.blob, ["image/webp", true]);
+  assert.deepEqual(r.fromImageData, ["image", "image/png", 10, 5]);
   assert.equal(r.styled, 12);
   assert.deepEqual(r.err, { isOss: true, name: "OssImageError", code: "InvalidArgument", status: 400, ec: "0040-00000312" });
   assert.equal(r.typeErr, "TypeError");
@@ -344,6 +368,8 @@ test("demo page: sample processed, live validation, OSS error shown, file input;
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const errors = [];
   page.on("pageerror", (err) => errors.push(err));
+  const wasmLoads = [];
+  page.context().on("request", (request) => request.url().endsWith(".wasm") && wasmLoads.push(request.url()));
   await page.goto(`${origin}/demo/`);
   // The first sample is processed with the default spec on load.
   await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 60_000 });
@@ -351,8 +377,9 @@ test("demo page: sample processed, live validation, OSS error shown, file input;
   assert.match(await page.textContent("#before-facts"), /768×512/);
   assert.match(await page.textContent("#spec-state"), /^✓ image\//);
 
-  // Live validation while typing, before anything runs.
+  // Live validation while typing (parse in the worker), before anything runs.
   await page.fill("#spec", "image/resize,w_0");
+  await page.waitForFunction(() => document.getElementById("spec-state").textContent.startsWith("✗"));
   assert.match(await page.textContent("#spec-state"), /✗ InvalidArgument 0040-00000312/);
   // Running it shows the OSS error.
   await page.click("#run");
@@ -370,6 +397,11 @@ test("demo page: sample processed, live validation, OSS error shown, file input;
   assert.match(await page.textContent("#after-facts"), /^128×128 · image\/png/);
   assert.equal(await page.isHidden("#error"), true);
 
+  // One module load so far: the page runs no wasm, its one worker loaded it once (version,
+  // every keystroke's parse and each process went to it). A run superseded while running
+  // ends that worker (the only way to stop wasm), so the next step may load it again.
+  assert.equal(wasmLoads.length, 1, wasmLoads.join(", "));
+
   await page.click("[data-key='photos/kodim23.png']");
   await page.click("text=text mark");
   await page.waitForFunction(() => document.body.dataset.state === "done" && document.getElementById("after-facts").textContent.startsWith("400×"));
@@ -379,5 +411,6 @@ test("demo page: sample processed, live validation, OSS error shown, file input;
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: `${outDir}/demo.png`, fullPage: true });
   assert.deepEqual(errors, []);
+
   await page.close();
 });

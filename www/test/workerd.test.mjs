@@ -25,7 +25,7 @@ export default {
       if (url.pathname === "/probe") return Response.json(probe(bytes));
       if (url.pathname === "/parse") return Response.json(parse(url.searchParams.get("spec")));
       const out = process(bytes, url.searchParams.get("x-oss-process") ?? "", { limits: "workers" });
-      if ("json" in out) return new Response(out.json, { headers: { "content-type": out.mime } });
+      if (out.kind === "json") return new Response(out.text, { headers: { "content-type": out.mime } });
       return new Response(out.bytes, {
         headers: { "content-type": out.mime, "x-width": String(out.width), "x-height": String(out.height), "x-frames": String(out.frames) },
       });

@@ -46,18 +46,7 @@ const OPTION_KEYS: [&str; 10] = [
 pub fn process(input: &[u8], spec: &str, options: JsValue) -> Result<JsValue, JsValue> {
     install_panic_hook();
     let options = read_options(&options)?;
-    alloc_budget::begin(options.limits.memory_budget);
-    let result = crate::process_with(input, spec, &options);
-    // A refused allocation makes decoders and encoders fail in their own words: the
-    // budget is the cause whatever the error says.
-    let over_budget = alloc_budget::end();
-    let output = result.map_err(|e| {
-        if over_budget {
-            over_budget_error()
-        } else {
-            oss_error(&e)
-        }
-    })?;
+    let output = within_budget(&options, || crate::process_with(input, spec, &options))?;
     Ok(output_object(output, input))
 }
 
@@ -75,17 +64,29 @@ pub fn process_pixels(
 ) -> Result<JsValue, JsValue> {
     install_panic_hook();
     let options = read_options(&options)?;
+    let output = within_budget(&options, || {
+        crate::process_pixels(rgba, width, height, spec, &options)
+    })?;
+    Ok(output_object(output, &[]))
+}
+
+/// Runs `call` under the engine memory budget of `options.limits`. A refused allocation
+/// makes decoders and encoders fail in their own words: the budget is the cause whatever
+/// the error says.
+fn within_budget(
+    options: &Options,
+    call: impl FnOnce() -> crate::error::Result<Output>,
+) -> Result<Output, JsValue> {
     alloc_budget::begin(options.limits.memory_budget);
-    let result = crate::process_pixels(rgba, width, height, spec, &options);
+    let result = call();
     let over_budget = alloc_budget::end();
-    let output = result.map_err(|e| {
+    result.map_err(|e| {
         if over_budget {
             over_budget_error()
         } else {
             oss_error(&e)
         }
-    })?;
-    Ok(output_object(output, &[]))
+    })
 }
 
 /// Throws the error `processPixels` would refuse `width` × `height` pixels with (limits,

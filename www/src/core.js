@@ -141,6 +141,11 @@ export async function readInput(input) {
       push(value);
     }
   }
+  return concatBytes(chunks, total);
+}
+
+/** One Uint8Array of `chunks` (`total` bytes together); a single chunk is returned as it is. */
+export function concatBytes(chunks, total) {
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
   let offset = 0;

@@ -3,6 +3,7 @@
 // processed: one over 20 MB, or whose header is already over a limit, is handed back as a
 // stream (the bytes read so far, then the rest) to be served unchanged.
 
+import { concatBytes } from "./core.js";
 import { ENGINE_BUDGET, MAX_SOURCE_BYTES } from "./facts.js";
 
 /** Bytes read before the header is judged; enough for the headers of every format. */
@@ -67,7 +68,7 @@ export async function readSource(response, judge) {
       if (total > MAX_SOURCE_BYTES) return { fallback: "source-too-large", body: replay(chunks, reader) };
       if (!judged && total >= PROBE_BYTES && total !== declared) {
         judged = true;
-        const reason = await judge(concat(chunks, total));
+        const reason = await judge(concatBytes(chunks, total));
         if (reason) return { fallback: reason, body: replay(chunks, reader) };
       }
     }
@@ -77,20 +78,9 @@ export async function readSource(response, judge) {
   if (declared !== null && total !== declared) {
     throw new SourceError("truncated", `the source ended after ${total} of ${declared} bytes`);
   }
-  const bytes = concat(chunks, total);
+  const bytes = concatBytes(chunks, total);
   const reason = await judge(bytes);
   return reason ? { fallback: reason, bytes } : { bytes };
-}
-
-function concat(chunks, total) {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /** A stream of `chunks` followed by what `reader` still has; errors pass through. */

@@ -45,8 +45,8 @@ export async function ours() {
     W3: "image/resize,p_50",
     W4: "image/blur,r_15,s_5/quality,Q_85/format,jpg",
     W5d: "image/average-hue",
-    // Our API takes encoded bytes only, and a raw 12 MP container is over the 20 MB source
-    // limit: W5e runs decode + encode of the JPEG, and the report subtracts W5d.
+    // W5e runs decode + encode of the JPEG and the report subtracts W5d, as in earlier runs
+    // (so figures compare; `processPixels` could now take the raw pixels instead).
     W5e: "image/format,jpg/quality,Q_85",
     W6: "image/rotate,45/quality,Q_85",
     W7: `image/watermark,text_${WATERMARK_TEXT},size_60,color_FFFFFF,g_se/quality,Q_85`,

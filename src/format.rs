@@ -10,6 +10,10 @@ pub enum ImageFormat {
     WebP,
     Bmp,
     Tiff,
+    /// HEIF with an HEVC-coded primary image (what phones shoot).
+    Heic,
+    /// HEIF with an AV1-coded primary image; `.avifs` sequences too.
+    Avif,
 }
 
 impl ImageFormat {
@@ -21,6 +25,8 @@ impl ImageFormat {
             ImageFormat::WebP => "image/webp",
             ImageFormat::Bmp => "image/bmp",
             ImageFormat::Tiff => "image/tiff",
+            ImageFormat::Heic => "image/heic",
+            ImageFormat::Avif => "image/avif",
         }
     }
 
@@ -33,6 +39,8 @@ impl ImageFormat {
             ImageFormat::WebP => "webp",
             ImageFormat::Bmp => "bmp",
             ImageFormat::Tiff => "tiff",
+            ImageFormat::Heic => "heic",
+            ImageFormat::Avif => "avif",
         }
     }
 

@@ -26,6 +26,8 @@ pub struct Limits {
     pub max_decoded_pixels: u64,
     /// Longest TIFF side (OSS decodes TIFF only up to 16,384 px).
     pub max_tiff_side: u32,
+    /// Longest AVIF side OSS decodes.
+    pub max_avif_side: u32,
     /// Longest source side for `rotate` and an explicit `auto-orient,1`.
     pub max_rotate_side: u32,
     /// Longest side of any image the pipeline produces.
@@ -52,6 +54,7 @@ impl Limits {
             max_source_pixels: 250_000_000,
             max_decoded_pixels: 250_000_000,
             max_tiff_side: 16_384,
+            max_avif_side: 10_000,
             max_rotate_side: 4_096,
             max_output_side: 16_384,
             max_output_pixels: 16_777_216,
@@ -103,12 +106,14 @@ impl Limits {
             ImageFormat::Jpeg => "0040-00000019",
             ImageFormat::Bmp => "0040-00000017",
             ImageFormat::Tiff => "0040-00000018",
+            ImageFormat::Heic => "0040-00000013",
+            ImageFormat::Avif => "0040-00000014",
             _ => "0040-00000009",
         };
-        let max_side = if probe.format == ImageFormat::Tiff {
-            self.max_tiff_side.min(self.max_source_side)
-        } else {
-            self.max_source_side
+        let max_side = match probe.format {
+            ImageFormat::Tiff => self.max_tiff_side.min(self.max_source_side),
+            ImageFormat::Avif => self.max_avif_side.min(self.max_source_side),
+            _ => self.max_source_side,
         };
         if w > max_side || h > max_side {
             return Err(Error::too_large(

@@ -12,7 +12,7 @@ use super::metadata::tags;
 use super::probe::jpeg::jpeg_has_scan_data;
 use super::probe::png::png_has_enough_data;
 use super::probe::{read_header, Header};
-use super::{colour, jpeg_rgba, jpeg_scaled};
+use super::{colour, heif, jpeg_rgba, jpeg_scaled};
 use crate::error::{Error, Result};
 use crate::format::{ImageFormat, Probe};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
@@ -34,6 +34,7 @@ pub fn decode(
     let mut image = match probe.format {
         ImageFormat::Gif => decode_gif(bytes, &budget),
         ImageFormat::WebP => decode_webp(bytes, &budget),
+        ImageFormat::Heic | ImageFormat::Avif => heif::decode(bytes, probe, admission),
         format => decode_still(bytes, format, &budget),
     }?;
     colour::to_srgb(bytes, probe.format, &mut image);
@@ -88,15 +89,17 @@ fn decode_error(e: ImageError) -> Error {
     }
 }
 
-fn image_format(format: ImageFormat) -> image::ImageFormat {
-    match format {
+/// The `image` crate's name for a format it decodes for us.
+fn image_format(format: ImageFormat) -> Option<image::ImageFormat> {
+    Some(match format {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
         ImageFormat::Png => image::ImageFormat::Png,
         ImageFormat::Gif => image::ImageFormat::Gif,
         ImageFormat::WebP => image::ImageFormat::WebP,
         ImageFormat::Bmp => image::ImageFormat::Bmp,
         ImageFormat::Tiff => image::ImageFormat::Tiff,
-    }
+        ImageFormat::Heic | ImageFormat::Avif => return None,
+    })
 }
 
 /// Any bit depth or colour model to one RGBA8 frame (a multi-page TIFF gives its first page).
@@ -128,7 +131,10 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
             return Ok(Image::still(Frame::from_rgba(w, h, cmyk)?));
         }
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
+    let mut reader = ImageReader::with_format(
+        Cursor::new(bytes),
+        image_format(format).ok_or_else(Error::unsupported_format)?,
+    );
     reader.limits(budget.limits.clone());
     let decoded = reader.decode().map_err(decode_error)?;
     still_from(decoded, budget)

@@ -10,7 +10,7 @@ mod tiff;
 mod webp;
 
 use super::EncodeOptions;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::format::ImageFormat;
 use crate::frame::{Frame, Image};
 use crate::limits::Limits;
@@ -28,6 +28,11 @@ pub fn encode(image: &Image, opts: &EncodeOptions, limits: &Limits) -> Result<Ve
         }
         ImageFormat::Bmp => bmp::encode(image.first()),
         ImageFormat::Tiff => tiff::encode(image.first()),
+        ImageFormat::Heic | ImageFormat::Avif => Err(Error::new(
+            ErrorKind::NotImplemented,
+            None,
+            format!("This build cannot encode {}.", opts.format.name()),
+        )),
     }
 }
 

@@ -7,6 +7,7 @@ mod colour;
 mod cshim;
 mod decode;
 mod encode;
+mod heif;
 mod jpeg_quality;
 mod jpeg_rgba;
 mod jpeg_scaled;

@@ -26,7 +26,8 @@ pub(super) fn icc_profile(bytes: &[u8], format: ImageFormat) -> Option<Cow<'_, [
             .and_then(|ifd| ifd.entries().find(|e| e.tag == TAG_ICC_PROFILE))
             .and_then(|entry| entry.bytes())
             .map(Cow::Borrowed),
-        ImageFormat::Gif | ImageFormat::Bmp => None,
+        // HEIF's `colr` profile comes with the decoded picture (codec::heif), not from here.
+        ImageFormat::Gif | ImageFormat::Bmp | ImageFormat::Heic | ImageFormat::Avif => None,
     };
     icc.filter(|icc| !icc.is_empty() && icc.len() <= MAX_PROFILE)
 }

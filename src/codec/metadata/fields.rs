@@ -55,7 +55,12 @@ pub(crate) fn exif_fields(bytes: &[u8], format: ImageFormat) -> Vec<Field> {
             Some(block) => reader.read_raw(block.to_vec()),
             None => return Vec::new(),
         },
-        ImageFormat::Png | ImageFormat::Gif | ImageFormat::Bmp => return Vec::new(),
+        // HEIF's Exif item: codec::heif, once it reads the container.
+        ImageFormat::Png
+        | ImageFormat::Gif
+        | ImageFormat::Bmp
+        | ImageFormat::Heic
+        | ImageFormat::Avif => return Vec::new(),
     };
     let Ok(exif) = read.or_else(|e| e.distill_partial_result(drop)) else {
         return Vec::new();

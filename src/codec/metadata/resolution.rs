@@ -12,7 +12,11 @@ pub(crate) fn container_resolution(bytes: &[u8], format: ImageFormat) -> Option<
         ImageFormat::Jpeg => jfif_density(bytes),
         ImageFormat::Png => png_physical_size(bytes),
         ImageFormat::Bmp => bmp_pixels_per_metre(bytes),
-        ImageFormat::Gif | ImageFormat::WebP | ImageFormat::Tiff => None,
+        ImageFormat::Gif
+        | ImageFormat::WebP
+        | ImageFormat::Tiff
+        | ImageFormat::Heic
+        | ImageFormat::Avif => None,
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod bmp;
 mod gif;
+mod heif;
 pub(super) mod jpeg;
 pub(super) mod png;
 mod tiff;
@@ -37,6 +38,7 @@ pub(in crate::codec) fn read_header(bytes: &[u8]) -> Result<Header> {
         ImageFormat::WebP => webp::header(bytes),
         ImageFormat::Bmp => bmp::header(bytes),
         ImageFormat::Tiff => tiff::header(bytes),
+        ImageFormat::Heic | ImageFormat::Avif => heif::header(bytes, format),
     }?;
     if header.probe.width == 0 || header.probe.height == 0 {
         return Err(Error::corrupt("the image declares a zero width or height"));

@@ -6,6 +6,7 @@ import { createProcessor, toBlob } from "/pkg/client.js";
 
 const SAMPLES = [
   ["kodim23.png", "photos/kodim23.png"],
+  ["Display P3 JPEG", "photos/kodim23-p3.jpg"],
   ["EXIF-rotated JPEG", "photos/landscape-exif6.jpg"],
   ["animated WebP", "photos/anim.webp"],
   ["hopper.jpg", "photos/hopper.jpg"],

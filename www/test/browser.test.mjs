@@ -414,3 +414,49 @@ test("demo page: sample processed, live validation, OSS error shown, file input;
 
   await page.close();
 });
+
+test("demo page: a Display P3 photo shows the same colours before (browser, profile honoured) and after (ours, sRGB)", async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err));
+  await page.goto(`${origin}/demo/`);
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 60_000 });
+  await page.fill("#spec", "image/format,png");
+  await page.click("[data-key='photos/kodim23-p3.jpg']");
+  await page.waitForFunction(
+    () =>
+      document.body.dataset.state === "done" &&
+      document.getElementById("before-facts").textContent.startsWith("photos/kodim23-p3.jpg") &&
+      document.getElementById("after-facts").textContent.includes("image/png") &&
+      document.getElementById("after").complete,
+  );
+  // Both pictures averaged into 48×32 patches in the page's sRGB: Chromium converts the
+  // before picture through its P3 profile when it draws it. The control draws the before
+  // bytes without that conversion (what a viewer that ignores the profile shows), so the
+  // test could fail: a decoder that kept the P3 numbers would match the control instead.
+  const r = await page.evaluate(async () => {
+    const patches = async (source) => {
+      const canvas = new OffscreenCanvas(48, 32);
+      const ctx = canvas.getContext("2d");
+      ctx.imageSmoothingQuality = "high";
+      ctx.drawImage(source, 0, 0, 48, 32);
+      return ctx.getImageData(0, 0, 48, 32).data;
+    };
+    const mad = (a, b) => {
+      let sum = 0, n = 0;
+      for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++, n++) sum += Math.abs(a[i + c] - b[i + c]);
+      return sum / n;
+    };
+    const before = document.getElementById("before"), after = document.getElementById("after");
+    await Promise.all([before.decode(), after.decode()]);
+    const bytes = await (await fetch(before.src)).blob();
+    const unmanaged = await createImageBitmap(bytes, { colorSpaceConversion: "none" });
+    const [b, a, u] = await Promise.all([patches(before), patches(after), patches(unmanaged)]);
+    return { managed: mad(b, a), unmanaged: mad(u, a) };
+  });
+  t.diagnostic(`MAD before vs after ${r.managed.toFixed(2)}, control (profile ignored) ${r.unmanaged.toFixed(2)}`);
+  assert.ok(r.managed <= 1.5, `before vs after differ by ${r.managed.toFixed(2)} per channel`);
+  assert.ok(r.unmanaged >= 3, `the control should differ (profile ignored): ${r.unmanaged.toFixed(2)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -4,12 +4,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::codec::{self, EncodeOptions};
+use crate::codec::{self, EncodeOptions, Shrunk};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::{ImageFormat, Probe};
 use crate::frame::{Frame, Image};
 use crate::limits::Admission;
-use crate::ops::chain::{parse_steps, Place};
+use crate::ops::chain::{parse_steps, Place, Prescaled};
 use crate::ops::{self, Chain, Ctx, End, Format, Interlace, Quality, Setting, Step};
 use crate::options::Options;
 use crate::spec::{lexer, styles};
@@ -128,18 +128,18 @@ impl Pipeline {
             Some(min) => codec::decode_shrunk(input, probe, &admission, min)?,
             None => None,
         };
-        let prescaled = shrunk.is_some();
-        let image = match shrunk {
-            Some(image) => image,
-            None => codec::decode(input, probe, limits, &admission)?,
+        let (image, prescaled) = match shrunk {
+            Some(Shrunk { image, colour }) => {
+                let full_size = oriented_size(probe, orient);
+                (image, Some(Prescaled { full_size, colour }))
+            }
+            None => (codec::decode(input, probe, limits, &admission)?, None),
         };
         // The size the actions start from: the source's, upright.
-        let decoded_size = if prescaled {
-            oriented_size(probe, orient)
-        } else if swaps_sides(probe, orient) {
-            (image.height(), image.width())
-        } else {
-            (image.width(), image.height())
+        let decoded_size = match &prescaled {
+            Some(prescaled) => prescaled.full_size,
+            None if swaps_sides(probe, orient) => (image.height(), image.width()),
+            None => (image.width(), image.height()),
         };
         self.finish(image, probe, input, decoded_size, prescaled, options)
     }
@@ -186,7 +186,7 @@ impl Pipeline {
             ));
         }
         let image = Image::still(Frame::from_rgba(width, height, rgba)?);
-        self.finish(image, &probe, &[], (width, height), false, options)
+        self.finish(image, &probe, &[], (width, height), None, options)
     }
 
     /// The chain, the end step and the encoder on a decoded `image` (`decoded_size`: the
@@ -197,7 +197,7 @@ impl Pipeline {
         probe: &Probe,
         input: &[u8],
         decoded_size: (u32, u32),
-        prescaled: bool,
+        prescaled: Option<Prescaled>,
         options: &Options,
     ) -> Result<Output> {
         let limits = &options.limits;
@@ -208,7 +208,7 @@ impl Pipeline {
             output_format,
             options,
         };
-        self.chain.run(&mut cx, prescaled.then_some(decoded_size))?;
+        self.chain.run(&mut cx, prescaled.as_ref())?;
         if let Some(End::AverageHue(hue)) = &self.end {
             return Ok(Output::Json(hue.answer(&cx.image)));
         }

@@ -89,11 +89,11 @@ fn the_reduced_decode_is_taken_and_close_to_the_full_one() {
     let image = codec::decode_shrunk(&jpeg, &probe, &admission, (90, 60))
         .unwrap()
         .expect("a reduced decode");
-    assert_eq!((image.width(), image.height()), (192, 128));
+    assert_eq!((image.image.width(), image.image.height()), (192, 128));
     let image = codec::decode_shrunk(&jpeg, &probe, &admission, (150, 100))
         .unwrap()
         .expect("a reduced decode");
-    assert_eq!((image.width(), image.height()), (384, 256));
+    assert_eq!((image.image.width(), image.image.height()), (384, 256));
     // Less than a 4× shrink: decode at full size.
     let none = codec::decode_shrunk(&jpeg, &probe, &admission, (300, 200)).unwrap();
     assert!(none.is_none());
@@ -155,4 +155,40 @@ fn corrupt_jpeg_errors_stay_the_same() {
         }
         (a, b) => panic!("different outcomes: {a:?} / {b:?}"),
     }
+}
+
+/// A Display P3 photo: shrink-on-load converts its colour after the first resize (fewer
+/// pixels), the full decode before it; both must land on the same sRGB colours, and far
+/// from the P3 numbers taken as sRGB (the profile ignored).
+#[test]
+fn a_tagged_photo_gets_its_colour_after_the_shrink() {
+    let p3 = common::fixture("kodim23-p3.jpg");
+    let spec = "image/resize,w_96/format,png";
+    let (fast, ..) = run(&p3, spec, true);
+    let (full, ..) = run(&p3, spec, false);
+    let db = psnr(&fast, &full);
+    assert!(db >= 38.0, "{db:.2} dB against the full decode");
+    // The same JPEG without its ICC profile: the colours a profile-blind decoder shows.
+    let untagged = strip_app2(&p3);
+    let (blind, ..) = run(&untagged, spec, true);
+    let off = psnr(&fast, &blind);
+    assert!(
+        off < db - 6.0,
+        "colour not converted: {off:.2} dB to the untagged decode, {db:.2} dB to the full one"
+    );
+}
+
+/// The JPEG without its APP2 (ICC) segments.
+fn strip_app2(jpeg: &[u8]) -> Vec<u8> {
+    let mut out = jpeg[..2].to_vec();
+    let mut at = 2;
+    while jpeg[at] == 0xFF && jpeg[at + 1] != 0xDA {
+        let end = at + 2 + usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        if jpeg[at + 1] != 0xE2 {
+            out.extend_from_slice(&jpeg[at..end]);
+        }
+        at = end;
+    }
+    out.extend_from_slice(&jpeg[at..]);
+    out
 }

@@ -39,13 +39,16 @@ async function workloads() {
     const jpeg = ossProcess(png, "image/format,jpg/quality,Q_90").bytes;
     return [{ id: "W1", title: "smoke: 768×512 JPEG → resize,w_300 → JPEG q85", input: jpeg, ref: () => null, channels: 3 }];
   }
-  const L = await raw(files.L), M = await raw(files.M), MA = await raw(files.MA, 4);
+  const L = await raw(files.L), LP3 = await raw(files.LP3), M = await raw(files.M), MA = await raw(files.MA, 4);
   // W5e: every encoder is given the same pixels, our decode of L (our API takes encoded
   // bytes, and no lossless 12 MP container of sharp's decode fits the 20 MB source limit).
   const { process: ossProcess } = await import("../../pkg/node.js");
   const E = await raw(ossProcess(files.L, "image/format,png").bytes);
   return [
     { id: "W1", title: "12 MP JPEG → resize,w_300 → JPEG q85", input: files.L, ref: () => lanczosReference(L.data, L.width, L.height, 3, 300, 225), channels: 3 },
+    // W1 on the Display P3 twin: what colour management costs (each peer runs its W1 op;
+    // the reference is libvips' sRGB conversion, so a peer that ignores the profile scores low).
+    { id: "W1p", op: "W1", title: "12 MP Display P3 JPEG → resize,w_300 → JPEG q85", input: files.LP3, ref: () => lanczosReference(LP3.data, LP3.width, LP3.height, 3, 300, 225), channels: 3 },
     { id: "W2", title: "1920×1080 JPEG → w1280 → lossy WebP q80", input: files.M, ref: () => lanczosReference(M.data, M.width, M.height, 3, 1280, 720), channels: 3 },
     { id: "W3", title: "1920×1080 RGBA PNG → 50 % → PNG", input: files.MA, ref: () => lanczosReference(MA.data, MA.width, MA.height, 4, 960, 540), channels: 4 },
     { id: "W4", title: "1920×1080 JPEG → Gaussian blur σ5 → JPEG q85", input: files.M, ref: () => gaussianReference(M.data, M.width, M.height, 3, 5), channels: 3 },
@@ -88,9 +91,9 @@ async function main() {
     const ref = w.ref();
     const active = [];
     for (const peer of peers) {
-      const op = peer.ops[w.id];
+      const op = peer.ops[w.op ?? w.id];
       if (!op) continue;
-      const ctx = peer.prep?.[w.id] ? await peer.prep[w.id](w) : w;
+      const ctx = peer.prep?.[w.op ?? w.id] ? await peer.prep[w.op ?? w.id](w) : w;
       const row = { workload: w.id, title: w.title, peer: peer.name, cpu: [], wall: [] };
       try {
         const first = await timed(op, ctx);
@@ -117,8 +120,8 @@ async function main() {
     for (const a of active) {
       a.row.cpuMedian = median(a.row.cpu);
       a.row.wallMedian = median(a.row.wall);
-      if (a.peer.peakMemory) a.row.wasmMemory = await a.peer.peakMemory(w.id, a.ctx);
-      a.peer.cleanup?.[w.id]?.(a.ctx);
+      if (a.peer.peakMemory) a.row.wasmMemory = await a.peer.peakMemory(w.op ?? w.id, a.ctx);
+      a.peer.cleanup?.[w.op ?? w.id]?.(a.ctx);
       results.push(a.row);
       const mem = a.row.wasmMemory ? ` mem ${(a.row.wasmMemory.after / 2 ** 20).toFixed(1)} MiB` : "";
       const q = a.row.psnrY == null ? "" : ` PSNR-Y ${a.row.psnrY.toFixed(2)} dB`;

@@ -74,10 +74,13 @@ function withEllipseAlpha({ out, width, height }) {
   return rgba;
 }
 
-/** { L: 4000×3000 JPEG q90, M: 1920×1080 JPEG q90, MA: 1920×1080 RGBA PNG }. */
+/**
+ * { L: 4000×3000 JPEG q90, LP3: the same mosaic in Display P3 with its profile embedded (as
+ * phones shoot), M: 1920×1080 JPEG q90, MA: 1920×1080 RGBA PNG }.
+ */
 export async function inputs({ quiet = false } = {}) {
   const dir = new URL("images/", CACHE);
-  const names = ["L.jpg", "M.jpg", "MA.png"];
+  const names = ["L.jpg", "LP3.jpg", "M.jpg", "MA.png"];
   if (!names.every((n) => existsSync(new URL(n, dir)))) {
     mkdirSync(dir, { recursive: true });
     const sharp = (await import("sharp")).default;
@@ -85,6 +88,9 @@ export async function inputs({ quiet = false } = {}) {
     const large = await mosaic(sharp, src, 4, 3, 1000, 1000, 1);
     const raw = (m, channels = 3) => ({ raw: { width: m.width, height: m.height, channels } });
     writeFileSync(new URL("L.jpg", dir), await sharp(large.out, raw(large)).jpeg({ quality: 90 }).toBuffer());
+    // libvips' built-in Display P3 profile: the sRGB pixels converted to P3 and tagged.
+    const p3 = sharp(large.out, raw(large)).withIccProfile("p3").jpeg({ quality: 90 });
+    writeFileSync(new URL("LP3.jpg", dir), await p3.toBuffer());
     const medium = await mosaic(sharp, src, 3, 2, 640, 540, 2);
     writeFileSync(new URL("M.jpg", dir), await sharp(medium.out, raw(medium)).jpeg({ quality: 90 }).toBuffer());
     writeFileSync(new URL("MA.png", dir), await sharp(withEllipseAlpha(medium), raw(medium, 4)).png().toBuffer());

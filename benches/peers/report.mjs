@@ -16,6 +16,8 @@ export function goals(meta, results) {
   const check = (what, value, limit, pass, unit = "") => out.push({ what, value: value == null ? "–" : `${fmt(value, 2)}${unit}`, limit, pass: value == null ? null : pass(value) });
   check("W1 CPU ÷ wasm-vips thumbnail", ratio("W1", "ours", "wasm-vips-thumbnail"), "≤ 1.0×", (v) => v <= 1.0, "×");
   check("W1 CPU ÷ sharp", ratio("W1", "ours", "sharp"), "≤ 1.5×", (v) => v <= 1.5, "×");
+  const p3Cost = get("W1p", "ours")?.cpuMedian && get("W1", "ours")?.cpuMedian ? get("W1p", "ours").cpuMedian / get("W1", "ours").cpuMedian : null;
+  check("W1p ÷ W1 CPU, ours (colour management on a P3 photo)", p3Cost, "≤ 1.05×", (v) => v <= 1.05, "×");
   // Our W5e row is decode + encode (the API takes encoded bytes); "ours-encode" is W5e − W5d.
   const us = (w) => (w === "W5e" ? "ours-encode" : "ours");
   for (const w of ["W2", "W3", "W4", "W5d", "W5e"]) check(`${w} CPU ÷ wasm-vips`, ratio(w, us(w), "wasm-vips"), "≤ 1.0×", (v) => v <= 1.0, "×");
@@ -53,7 +55,7 @@ export function markdown(meta, results) {
   const workloadIds = [...new Set(results.map((r) => r.workload))];
   for (const w of workloadIds) {
     const sharpCpu = get(w, "sharp")?.cpuMedian;
-    const vipsCpu = get(w, w === "W1" ? "wasm-vips-thumbnail" : "wasm-vips")?.cpuMedian;
+    const vipsCpu = get(w, w.startsWith("W1") ? "wasm-vips-thumbnail" : "wasm-vips")?.cpuMedian;
     for (const r of results.filter((r) => r.workload === w)) {
       const title = r.peer === results.find((x) => x.workload === w).peer ? `**${w}** ${r.title}` : "";
       if (r.error) { lines.push(`| ${title} | ${r.peer} | error: ${r.error.replace(/\|/g, "/")} | | | | | | | |`); continue; }

@@ -7,12 +7,13 @@ use image::codecs::gif::GifDecoder;
 use image::codecs::webp::WebPDecoder;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReader};
 
+use super::colour::{self, SrgbConversion};
 use super::metadata::ifd::ifd0;
 use super::metadata::tags;
 use super::probe::jpeg::jpeg_has_scan_data;
 use super::probe::png::png_has_enough_data;
 use super::probe::{read_header, Header};
-use super::{colour, heif, jpeg_rgba, jpeg_scaled};
+use super::{heif, jpeg_rgba, jpeg_scaled};
 use crate::error::{Error, Result};
 use crate::format::{ImageFormat, Probe};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
@@ -41,15 +42,23 @@ pub fn decode(
     Ok(image)
 }
 
+/// A still JPEG decoded at a reduced DCT scale, and the conversion to sRGB still to apply.
+pub struct Shrunk {
+    pub image: Image,
+    /// `None`: the picture is sRGB already.
+    pub colour: Option<SrgbConversion>,
+}
+
 /// For a still JPEG whose first resize samples it down to `min_w × min_h` stored pixels:
 /// the frame decoded at the smallest DCT scale that still leaves that resize a 2× shrink
 /// (shrink-on-load), or `None` when no reduced decode applies (decode it with [`decode`]).
+/// Unlike [`decode`], the colour conversion is left to the caller, to run after that resize.
 pub fn decode_shrunk(
     bytes: &[u8],
     probe: &Probe,
     admission: &Admission,
     (min_w, min_h): (u32, u32),
-) -> Result<Option<Image>> {
+) -> Result<Option<Shrunk>> {
     let denominator = jpeg_scaled::scale_denominator(probe.width, probe.height, min_w, min_h);
     if probe.format != ImageFormat::Jpeg || admission.frames() != 1 || denominator == 1 {
         return Ok(None);
@@ -59,10 +68,9 @@ pub fn decode_shrunk(
     }
     let size = (probe.width, probe.height);
     let frame = jpeg_scaled::decode(bytes, size, denominator, admission.decode_bytes())?;
-    Ok(frame.map(|frame| {
-        let mut image = Image::still(frame);
-        colour::to_srgb(bytes, probe.format, &mut image);
-        image
+    Ok(frame.map(|frame| Shrunk {
+        image: Image::still(frame),
+        colour: colour::conversion(bytes, probe.format),
     }))
 }
 

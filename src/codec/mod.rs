@@ -15,7 +15,8 @@ pub(crate) mod metadata;
 mod probe;
 mod sniff;
 
-pub use decode::{decode, decode_shrunk};
+pub use colour::SrgbConversion;
+pub use decode::{decode, decode_shrunk, Shrunk};
 pub use encode::encode;
 pub use jpeg_quality::estimate_jpeg_quality;
 pub use probe::probe;

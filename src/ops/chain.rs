@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::{auto_orient, Action, AutoOrient, AverageHue, Circle, Ctx, End, Info, Parse};
 use super::{Resize, Setting, Watermark};
+use crate::codec::SrgbConversion;
 use crate::error::{echo, Error, Result};
 use crate::options::Options;
 use crate::spec::{lexer, Params, ParseRules, Segment};
@@ -114,20 +115,26 @@ impl Chain {
                 .all(|a| a.op().keeps_animation() && !static_rotate(a))
     }
 
-    /// Runs the chain on `cx.image`. `prescaled_from` is the full source size that the first
-    /// resize plans for when the decoder already shrank the source (shrink-on-load).
-    pub fn run(&self, cx: &mut Ctx<'_>, prescaled_from: Option<(u32, u32)>) -> Result<()> {
+    /// Runs the chain on `cx.image`; `prescaled` when the decoder already shrank the source
+    /// for the first resize (shrink-on-load).
+    pub fn run(&self, cx: &mut Ctx<'_>, prescaled: Option<&Prescaled>) -> Result<()> {
         if self.orients(cx.options) {
             auto_orient::apply_orientation(cx, self.auto_orient.is_some())?;
         }
-        for (i, action) in self.actions.iter().enumerate() {
-            match (action, prescaled_from) {
-                // The reduced frame stands for the full-size source.
-                (Action::Resize(resize), Some(full)) if i == 0 => resize.apply_as_if(cx, full)?,
-                _ => action.op().apply(cx)?,
+        let mut actions = self.actions.iter();
+        if let Some(prescaled) = prescaled {
+            // The reduced frame stands for the full-size source. Its colour becomes sRGB
+            // after that resize, as in libvips' `thumbnail`: on a fraction of the pixels
+            // (shrink-on-load only runs for a chain that starts with a resize).
+            if let Some(Action::Resize(resize)) = self.actions.first() {
+                actions.next();
+                resize.apply_as_if(cx, prescaled.full_size)?;
+            }
+            if let Some(colour) = &prescaled.colour {
+                colour.apply(&mut cx.image);
             }
         }
-        Ok(())
+        actions.try_for_each(|action| action.op().apply(cx))
     }
 
     /// This chain with every `resize,P_` resolved against a `main_w×main_h` main image.
@@ -141,6 +148,14 @@ impl Chain {
             actions: actions.collect(),
         }
     }
+}
+
+/// A source the decoder shrank for the chain's first resize (shrink-on-load).
+pub struct Prescaled {
+    /// The source's full size, upright: what that resize plans for.
+    pub full_size: (u32, u32),
+    /// The conversion to sRGB, applied after that resize.
+    pub colour: Option<SrgbConversion>,
 }
 
 /// `image/<actions>/auto-orient,<n>`: the canonical form of a picture's pre-processing.

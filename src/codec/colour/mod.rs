@@ -9,25 +9,42 @@
 mod embedded;
 mod transform;
 
+use std::sync::Arc;
+
 use transform::ToSrgb;
 
 use super::probe::jpeg::jpeg_segments;
 use crate::format::ImageFormat;
 use crate::frame::Image;
 
+/// The conversion of a decoded picture's RGBA to sRGB, for a caller that applies it later:
+/// shrink-on-load applies it after the first resize, as libvips' `thumbnail` does, so it
+/// touches a fraction of the pixels.
+pub struct SrgbConversion(Arc<ToSrgb>);
+
+impl SrgbConversion {
+    pub fn apply(&self, image: &mut Image) {
+        image.edit_pixels(|px| self.0.apply(px));
+    }
+}
+
 /// Converts `image`, decoded from `bytes`, from the profile the file embeds to sRGB.
 pub(super) fn to_srgb(bytes: &[u8], format: ImageFormat, image: &mut Image) {
-    let Some(icc) = embedded::icc_profile(bytes, format) else {
-        return;
-    };
+    if let Some(conversion) = conversion(bytes, format) {
+        conversion.apply(image);
+    }
+}
+
+/// What [`to_srgb`] would apply to a picture decoded from `bytes`; `None` for an untagged
+/// or sRGB one.
+pub(super) fn conversion(bytes: &[u8], format: ImageFormat) -> Option<SrgbConversion> {
+    let icc = embedded::icc_profile(bytes, format)?;
     // CMYK pictures are converted from their samples by `jpeg_cmyk_to_srgb`; one that a
     // decoder already made RGB (a YCCK JPEG) is left as it is. Bytes 16..20: colour space.
     if icc.get(16..20) == Some(b"CMYK".as_slice()) {
-        return;
+        return None;
     }
-    if let Some(t) = transform::for_profile(&icc) {
-        image.edit_pixels(|px| t.apply(px));
-    }
+    transform::for_profile(&icc).map(SrgbConversion)
 }
 
 /// Turns `samples`, a JPEG's CMYK as stored (4 bytes a pixel), into sRGB RGBA in place:

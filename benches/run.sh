@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f pkg/ossimg_bg.wasm ]; then
-  flock /tmp/ossimg-pkg.lock bash -c 'wasm-pack --log-level warn build --release --target web --out-dir pkg && node www/build-pkg.mjs'
+  flock /tmp/ossimg-pkg.lock bash scripts/build-pkg.sh
 fi
 if [ ! -d benches/peers/node_modules ] || [ benches/peers/package-lock.json -nt benches/peers/node_modules ]; then
   (cd benches/peers && npm ci --no-audit --no-fund)

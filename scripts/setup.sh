@@ -82,9 +82,8 @@ if $deps_only; then
   exit 0
 fi
 
-step "Build the npm package into pkg/ (wasm-pack --release --target web, wasm-opt off in Cargo.toml)"
-wasm-pack --log-level warn build --release --target web --out-dir pkg
-node www/build-pkg.mjs
+step "Build the npm package into pkg/: full and lean modules (scripts/build-pkg.sh; wasm-opt off in Cargo.toml)"
+bash scripts/build-pkg.sh
 
 step "Example: native CLI"
 mkdir -p out

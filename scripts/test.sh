@@ -38,9 +38,8 @@ cargo test --manifest-path vendor/jpeg-encoder/Cargo.toml --target-dir "${CARGO_
 step "cargo test: CLI batch mode"
 cargo test --features cli --test cli_batch
 
-step "Build the npm package (pkg/)"
-wasm-pack --log-level warn build --release --target web --out-dir pkg
-node www/build-pkg.mjs
+step "Build the npm package (pkg/): full and lean modules (scripts/build-pkg.sh)"
+bash scripts/build-pkg.sh
 
 step "Decode fidelity: every corpus file libvips decodes, ours vs sharp in sRGB, MAD <= 3 (tests/fidelity/)"
 [ -d tests/fidelity/node_modules/sharp ] || (cd tests/fidelity && npm ci --no-audit --no-fund)
@@ -72,7 +71,7 @@ timeout 120 node benches/peers/compare.mjs --smoke
 step "fuzz smoke (replay tests/regressions and seeds, 60 s per target; skipped without nightly)"
 bash scripts/fuzz.sh smoke 60
 
-step "wasm size"
-raw=$(stat -c %s pkg/ossimg_bg.wasm)
-gz=$(gzip -9 -c pkg/ossimg_bg.wasm | wc -c)
-echo "pkg/ossimg_bg.wasm: $raw bytes, gzip -9 $gz bytes"
+step "wasm sizes (full: every codec; lean: no HEIC or AVIF)"
+for wasm in pkg/ossimg_bg.wasm pkg/ossimg_lean_bg.wasm; do
+  echo "$wasm: $(stat -c %s "$wasm") bytes, gzip -9 $(gzip -9 -c "$wasm" | wc -c) bytes"
+done

@@ -1,5 +1,6 @@
-// Turns wasm-pack's output into the npm package `ossimg`:
-//   wasm-pack build --release --target web --out-dir pkg   (from the crate root)
+// Turns the two wasm builds into the npm package `ossimg` (scripts/build-pkg.sh runs all three):
+//   wasm-pack build --release --target web --out-dir pkg   (the full module: every codec)
+//   wasm-bindgen ... --out-name ossimg_lean                (the lean module: no HEIC or AVIF)
 //   node www/build-pkg.mjs
 // Copies the JS wrappers (www/src) and the fonts (www/fonts) into pkg/, writes pkg/package.json = ../pkg.json merged
 // with wasm-pack's version and file list, and links www/node_modules/ossimg -> ../../pkg so
@@ -13,8 +14,10 @@ import { DEFAULT_FONT_KEYS } from "./src/facts.js";
 const www = dirname(fileURLToPath(import.meta.url));
 const root = dirname(www);
 const pkg = join(root, "pkg");
-const GLUE = "ossimg.js"; // the wrappers import these two names
+const GLUE = "ossimg.js"; // the wrappers import these names
 const WASM = "ossimg_bg.wasm";
+const LEAN_GLUE = "ossimg_lean.js";
+const LEAN_WASM = "ossimg_lean_bg.wasm";
 
 function fail(message) {
   console.error(`build-pkg: ${message}`);
@@ -31,17 +34,18 @@ const template = JSON.parse(readFileSync(join(root, "pkg.json"), "utf8"));
 const mergedBefore = generated.exports !== undefined;
 const generatedFiles = (generated.files ?? []).filter((f) => !mergedBefore || !template.files.includes(f));
 if (!mergedBefore && generated.main !== GLUE && generated.module !== GLUE) fail(`wasm-pack's entry is ${generated.module ?? generated.main}, expected ${GLUE} (was --target web used?)`);
-for (const file of [GLUE, WASM]) {
-  if (!existsSync(join(pkg, file))) fail(`pkg/${file} is missing`);
-}
-if (!/export \{[^}]*\binitSync\b/.test(readFileSync(join(pkg, GLUE), "utf8"))) fail(`pkg/${GLUE} has no initSync: build with --target web`);
-
-// Every import must be satisfied by the wasm-bindgen glue. An "env" import is a C symbol
-// (libc) that the C codecs need and nobody supplies: the module would not load anywhere.
-const wasmModule = new WebAssembly.Module(readFileSync(join(pkg, WASM)));
-const unresolved = WebAssembly.Module.imports(wasmModule).filter((i) => !i.module.endsWith("_bg.js"));
-if (unresolved.length > 0) {
-  fail(`pkg/${WASM} imports symbols no one provides: ${unresolved.map((i) => `${i.module}.${i.name}`).join(", ")} (see src/codec/cshim.rs)`);
+for (const [glue, wasm] of [[GLUE, WASM], [LEAN_GLUE, LEAN_WASM]]) {
+  for (const file of [glue, wasm]) {
+    if (!existsSync(join(pkg, file))) fail(`pkg/${file} is missing: run bash scripts/build-pkg.sh`);
+  }
+  if (!/export \{[^}]*\binitSync\b/.test(readFileSync(join(pkg, glue), "utf8"))) fail(`pkg/${glue} has no initSync: build with --target web`);
+  // Every import must be satisfied by the wasm-bindgen glue. An "env" import is a C symbol
+  // (libc) that the C codecs need and nobody supplies: the module would not load anywhere.
+  const wasmModule = new WebAssembly.Module(readFileSync(join(pkg, wasm)));
+  const unresolved = WebAssembly.Module.imports(wasmModule).filter((i) => !i.module.endsWith("_bg.js"));
+  if (unresolved.length > 0) {
+    fail(`pkg/${wasm} imports symbols no one provides: ${unresolved.map((i) => `${i.module}.${i.name}`).join(", ")} (see src/codec/cshim.rs)`);
+  }
 }
 
 // The fonts for text watermarks (scripts/fonts.sh builds them into www/fonts/). The entries
@@ -57,7 +61,7 @@ for (const file of FONT_FILES) copyFileSync(join(fontsDir, file), join(pkg, "fon
 const sources = readdirSync(join(www, "src")).filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"));
 for (const file of sources) copyFileSync(join(www, "src", file), join(pkg, file));
 for (const file of template.files.filter((f) => !f.endsWith("/"))) {
-  if (!existsSync(join(pkg, file))) fail(`pkg.json lists ${file}, which www/src does not provide`);
+  if (!existsSync(join(pkg, file))) fail(`pkg.json lists ${file}, which neither www/src nor the wasm builds provide`);
 }
 
 const merged = {
@@ -79,10 +83,11 @@ const link = join(modules, "ossimg");
 if (existsSync(link) || isLink(link)) rmSync(link, { recursive: true, force: true });
 symlinkSync(relative(modules, pkg), link, "dir");
 
-const wasmBytes = readFileSync(join(pkg, WASM));
-const gzip = gzipSync(wasmBytes, { level: 9 }).length;
 console.log(`build-pkg: pkg/package.json ${merged.name}@${merged.version}, ${sources.length} wrapper files`);
-console.log(`build-pkg: pkg/${WASM} ${statSync(join(pkg, WASM)).size} bytes, gzip -9 ${gzip} bytes`);
+for (const wasm of [WASM, LEAN_WASM]) {
+  const gzip = gzipSync(readFileSync(join(pkg, wasm)), { level: 9 }).length;
+  console.log(`build-pkg: pkg/${wasm} ${statSync(join(pkg, wasm)).size} bytes, gzip -9 ${gzip} bytes`);
+}
 const jsBytes = sources.filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + statSync(join(pkg, f)).size, statSync(join(pkg, GLUE)).size);
 console.log(`build-pkg: JS ${jsBytes} bytes (wrappers + glue)`);
 const fontBytes = FONT_FILES.filter((f) => f.endsWith(".ttf")).reduce((sum, f) => sum + statSync(join(pkg, "fonts", f)).size, 0);

@@ -9,6 +9,8 @@ export interface ProcessorConfig {
   size?: number;
   /** Terminate a worker idle this long, in ms (default 10000; 0 = never). */
   idleTimeoutMs?: number;
+  /** Run the lean module (lean-worker.js): no HEIC or AVIF, a smaller download (default false). */
+  lean?: boolean;
 }
 
 export interface ProcessOptions extends Options {

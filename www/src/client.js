@@ -13,14 +13,19 @@ import { createProcessorOn } from "./pool.js";
  * @param {string | URL} [config.url] worker script (default: worker.js next to this file)
  * @param {number} [config.size] number of workers (default 1)
  * @param {number} [config.idleTimeoutMs] terminate a worker idle this long (default 10 s; 0 = never)
+ * @param {boolean} [config.lean] run the lean module (lean-worker.js: no HEIC or AVIF, smaller)
  */
-export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000 } = {}) {
+export function createProcessor({ url, size = 1, idleTimeoutMs = 10_000, lean = false } = {}) {
   return createProcessorOn({
     size,
     idleTimeoutMs,
     spawn(onMessage, onFail) {
       // The literal `new Worker(new URL(...), ...)` form lets bundlers (Vite, webpack) bundle the worker.
-      const worker = url ? new Worker(url, { type: "module" }) : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+      const worker = url
+        ? new Worker(url, { type: "module" })
+        : lean
+          ? new Worker(new URL("./lean-worker.js", import.meta.url), { type: "module" })
+          : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
       worker.onmessage = ({ data }) => onMessage(data);
       // The script failed to load or threw outside onmessage: the worker is unusable.
       worker.onerror = (event) => {

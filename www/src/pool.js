@@ -275,3 +275,22 @@ export async function answer(api, data, post, prepare) {
     post({ id, ok: false, error: err instanceof OssImageError ? err.toJSON() : { name: err?.name ?? "Error", message: String(err?.message ?? err) } });
   }
 }
+
+/**
+ * A module Web Worker's side of the protocol (worker.js, lean-worker.js) over a browser
+ * entry: `init` starts loading its module at once; text marks fetch the packaged fonts first.
+ */
+export function serveWebWorker(scope, init, api) {
+  const ready = init();
+  scope.onmessage = async (event) => {
+    await answer(
+      api,
+      event.data,
+      (message, transfer) => scope.postMessage(message, transfer),
+      async (kind, spec, options) => {
+        await ready;
+        if (kind === "process" && api.parse(spec, options).fonts.length > 0) await api.loadFonts();
+      },
+    );
+  };
+}

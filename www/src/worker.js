@@ -4,18 +4,6 @@
 // when the module fails to load or the instance traps (the next call then runs on a fresh
 // instance). Text marks: the packaged fonts are fetched first.
 import init, * as api from "./index.js";
-import { answer } from "./pool.js";
+import { serveWebWorker } from "./pool.js";
 
-const ready = init();
-
-self.onmessage = async (event) => {
-  await answer(
-    api,
-    event.data,
-    (message, transfer) => self.postMessage(message, transfer),
-    async (kind, spec, options) => {
-      await ready;
-      if (kind === "process" && api.parse(spec, options).fonts.length > 0) await api.loadFonts();
-    },
-  );
-};
+serveWebWorker(self, init, api);

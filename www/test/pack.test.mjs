@@ -42,7 +42,7 @@ after(() => {
 
 test("the tarball holds the package's files and no build leftovers", () => {
   const listing = JSON.parse(npm(["pack", "--dry-run", "--json"], pkgDir))[0].files.map((f) => f.path);
-  for (const file of ["package.json", "index.js", "index.d.ts", "node.js", "workerd.js", "core.js", "source.js", "ossimg.js", "ossimg_bg.wasm", "worker.js", "client.js", "client.d.ts", "cf-worker.js", "cf-worker.d.ts", "facts.js", "facts.d.ts"]) {
+  for (const file of ["package.json", "index.js", "index.d.ts", "node.js", "workerd.js", "core.js", "source.js", "ossimg.js", "ossimg_bg.wasm", "lean.js", "lean-workerd.js", "lean-worker.js", "browser-entry.js", "ossimg_lean.js", "ossimg_lean_bg.wasm", "worker.js", "client.js", "client.d.ts", "cf-worker.js", "cf-worker.d.ts", "facts.js", "facts.d.ts"]) {
     assert.ok(listing.includes(file), `${file} in the tarball`);
   }
   assert.ok(!listing.some((f) => f.includes(".gitignore") || f.endsWith(".map")), listing.join(", "));

@@ -3,6 +3,7 @@
 import init, { checkSource, initSync, loadFonts, OssImageError, parse, probe, process, processImage, readInput, splitStyleDelimiter, toBlob, toResponse, version } from "ossimg";
 import type { AsyncInput, Options, Result, ProbeResult, ParseResult, OssErrorCode } from "ossimg";
 import * as browserEntry from "ossimg/browser";
+import * as leanEntry from "ossimg/lean";
 import * as workerdEntry from "ossimg/workerd";
 import * as nodeAsync from "ossimg/node";
 import type { R2BucketLike, Env } from "ossimg/cf-worker";
@@ -15,6 +16,9 @@ await init();
 await init(new URL("https://example.invalid/ossimg_bg.wasm"));
 initSync(new Uint8Array(8));
 browserEntry.initSync({ module: new Uint8Array(8) });
+const leanReady: Promise<void> = leanEntry.default();
+const leanOut: Result = leanEntry.process(new Uint8Array(8), "image/resize,w_10");
+void leanReady, leanOut;
 // @ts-expect-error the browser entry needs the module (it throws a TypeError without it)
 browserEntry.initSync();
 const sameApi: typeof processImage = workerdEntry.processImage;
@@ -63,6 +67,8 @@ try {
 }
 
 const pool: Processor = createProcessor({ size: 2, idleTimeoutMs: 5000 });
+const leanPool: Processor = createProcessor({ lean: true });
+void leanPool;
 const controller = new AbortController();
 const later: Promise<Result> = pool.process(bytes, "image/resize,w_10", { signal: controller.signal, transfer: false, limits: "oss" });
 void later;

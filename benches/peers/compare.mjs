@@ -56,6 +56,9 @@ async function workloads() {
     { id: "W5e", title: "encode only, 12 MP RGB → JPEG q85", input: null, jpeg: files.L, rgb: E.data, width: E.width, height: E.height, ref: () => identityReference(E.data, E.width, E.height, 3), channels: 3 },
     { id: "W6", title: "1920×1080 JPEG → rotate,45 → JPEG q85", input: files.M, ref: () => null, channels: 3 },
     { id: "W7", title: "1920×1080 JPEG → text watermark → JPEG q85", input: files.M, ref: () => null, channels: 3 },
+    // A 12 MP iPhone HEIC (a committed fixture, BSD-3-Clause). No PSNR: the peer's decode
+    // keeps the Display P3 numbers, ours converts them to sRGB, so neither is the reference.
+    { id: "M1", title: "12 MP iPhone HEIC → resize,w_1280 → JPEG q85", input: readFileSync(new URL("../../tests/fixtures/pillowheif_arrow_iphone.heic", import.meta.url)), ref: () => null, channels: 3 },
   ];
 }
 

@@ -2,6 +2,7 @@
 // A missing op means the peer cannot do that workload. `prep` ops run untimed before a
 // workload (e.g. building an in-engine image for encode-only).
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 const PKG = new URL("../../pkg/", import.meta.url);
 
 /** Node 20 has no ImageData; the Emscripten codecs and jSquash construct it. */
@@ -50,6 +51,7 @@ export async function ours() {
     W5e: "image/format,jpg/quality,Q_85",
     W6: "image/rotate,45/quality,Q_85",
     W7: `image/watermark,text_${WATERMARK_TEXT},size_60,color_FFFFFF,g_se/quality,Q_85`,
+    M1: "image/resize,w_1280/quality,Q_85/format,jpg",
   };
   const ops = Object.fromEntries(Object.entries(specs).map(([w, spec]) => [w, run(spec)]));
   ops.W5d = (ctx) => new TextEncoder().encode(api.process(ctx.input, specs.W5d).text);
@@ -174,6 +176,16 @@ export async function jsquashPeer() {
   await resizeMod.initResize(await compile("resize/lib/resize/pkg/squoosh_resize_bg.wasm"));
   const resize = (img, width, height, premultiply = false) => resizeMod.default(img, { width, height, method: "lanczos3", fitMethod: "stretch", premultiply, linearRGB: false });
   const u8 = (buf) => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  // What a page does with an iPhone photo today: libheif-js (libheif + libde265, the engine of
+  // heic2any / heic-convert) decodes it, jSquash resizes and encodes.
+  const libheif = createRequire(import.meta.url)("libheif-js/wasm-bundle.js");
+  const heicDecode = async (bytes) => {
+    const [image] = new libheif.HeifDecoder().decode(bytes);
+    const width = image.get_width(), height = image.get_height();
+    const shown = await new Promise((resolve, reject) => image.display({ data: new Uint8ClampedArray(width * height * 4), width, height }, (d) => (d ? resolve(d) : reject(new Error("libheif-js: display failed")))));
+    image.free();
+    return new ImageData(shown.data, width, height);
+  };
   return {
     name: "jsquash",
     wasmFiles: ["jpeg/codec/dec/mozjpeg_dec.wasm", "jpeg/codec/enc/mozjpeg_enc.wasm", "png/codec/pkg/squoosh_png_bg.wasm", "webp/codec/enc/webp_enc_simd.wasm", "resize/lib/resize/pkg/squoosh_resize_bg.wasm"].map(dir),
@@ -183,6 +195,10 @@ export async function jsquashPeer() {
       W3: async (c) => new Uint8Array(await pngEnc.default(await resize(await pngDec.default(u8(c.input)), 960, 540, true))),
       W5d: async (c) => (await jpegDec.default(u8(c.input))).data,
       W5e: async (c) => new Uint8Array(await jpegEnc.default(c.engineImage, { quality: 85 })),
+      M1: async (c) => {
+        const decoded = await heicDecode(c.input);
+        return new Uint8Array(await jpegEnc.default(await resize(decoded, 1280, Math.round((decoded.height * 1280) / decoded.width)), { quality: 85 }));
+      },
     },
     prep: { W5e: (c) => ({ ...c, engineImage: new ImageData(rgbToRgba(c.rgb), c.width, c.height) }) },
   };
@@ -191,5 +207,5 @@ export async function jsquashPeer() {
 export const peerPackages = () => {
   const file = (name) => new URL(`./node_modules/${name}/package.json`, import.meta.url);
   const v = (name) => (existsSync(file(name)) ? JSON.parse(readFileSync(file(name))).version : "not installed");
-  return { sharp: v("sharp"), "wasm-vips": v("wasm-vips"), "@cf-wasm/photon": v("@cf-wasm/photon"), "@jsquash/jpeg": v("@jsquash/jpeg"), "@jsquash/png": v("@jsquash/png"), "@jsquash/webp": v("@jsquash/webp"), "@jsquash/resize": v("@jsquash/resize") };
+  return { sharp: v("sharp"), "wasm-vips": v("wasm-vips"), "@cf-wasm/photon": v("@cf-wasm/photon"), "@jsquash/jpeg": v("@jsquash/jpeg"), "@jsquash/png": v("@jsquash/png"), "@jsquash/webp": v("@jsquash/webp"), "@jsquash/resize": v("@jsquash/resize"), "libheif-js": v("libheif-js") };
 };

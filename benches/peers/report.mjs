@@ -26,6 +26,7 @@ export function goals(meta, results) {
       if (get(w, peer)?.cpuMedian) check(`${w} CPU ÷ ${peer}`, ratio(w, us(w), peer), "< 1.0×", (v) => v < 1.0, "×");
     }
   }
+  check("M1 CPU ÷ libheif-js + jSquash (HEIC → w1280 JPEG)", ratio("M1", "ours", "jsquash"), "≤ 0.7×", (v) => v <= 0.7, "×");
   const q = (w, p) => get(w, p)?.psnrY;
   const w1q = q("W1", "ours") != null && q("W1", "wasm-vips-thumbnail") != null ? q("W1", "ours") - q("W1", "wasm-vips-thumbnail") : null;
   check("W1 PSNR-Y − wasm-vips thumbnail", w1q, "≥ −0.3 dB", (v) => v >= -0.3, " dB");

@@ -7,6 +7,7 @@ import { createProcessor, toBlob } from "/pkg/client.js";
 const SAMPLES = [
   ["kodim23.png", "photos/kodim23.png"],
   ["Display P3 JPEG", "photos/kodim23-p3.jpg"],
+  ["iPhone HEIC", "photos/iphone.heic"],
   ["EXIF-rotated JPEG", "photos/landscape-exif6.jpg"],
   ["animated WebP", "photos/anim.webp"],
   ["hopper.jpg", "photos/hopper.jpg"],
@@ -132,7 +133,22 @@ function useSource(next, blob, name, size) {
   if (beforeUrl) URL.revokeObjectURL(beforeUrl);
   beforeUrl = URL.createObjectURL(blob);
   const img = $("before");
-  img.onload = () => ($("before-facts").textContent = `${name} · ${img.naturalWidth}×${img.naturalHeight} · ${formatBytes(size)}`);
+  let decodedBy = "";
+  img.onload = () => ($("before-facts").textContent = `${name} · ${img.naturalWidth}×${img.naturalHeight} · ${formatBytes(size)}${decodedBy}`);
+  // A format this browser cannot show (HEIC outside Safari): show our own decode instead.
+  img.onerror = async () => {
+    img.onerror = null;
+    try {
+      const shown = await processor.process(await blob.arrayBuffer(), "image/format,png");
+      if (source !== next) return;
+      URL.revokeObjectURL(beforeUrl);
+      beforeUrl = URL.createObjectURL(toBlob(shown));
+      decodedBy = " · shown as decoded by ossimg";
+      img.src = beforeUrl;
+    } catch (err) {
+      $("before-facts").textContent = `${name} · ${formatBytes(size)} · cannot be shown: ${err.message}`;
+    }
+  };
   img.src = beforeUrl;
   for (const chip of $("samples").children) chip.setAttribute("aria-pressed", String(chip.dataset.key === next.key));
   const link = $("worker-link");

@@ -119,6 +119,9 @@ pub struct JpegDecoder<T> {
     pub(crate) arith_progressive: bool,
     /// ossimg patch: the DAC conditioning tables.
     pub(crate) arith_conditioning: crate::arith::ArithConditioning,
+    /// ossimg patch: a Huffman-coded restart interval was damaged; its remaining blocks are
+    /// flat until the next RSTn marker (`mcu.rs`).
+    pub(crate) rst_resync: bool,
 
     /// Start of spectral scan
     pub(crate) spec_start:       u8,
@@ -191,6 +194,7 @@ where
             is_arithmetic:     false,
             arith_progressive: false,
             arith_conditioning: crate::arith::ArithConditioning::default(),
+            rst_resync: false,
             spec_start:        0,
             spec_end:          0,
             succ_high:         0,

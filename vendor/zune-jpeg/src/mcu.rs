@@ -520,7 +520,13 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                         if SAMPLED && !PROGRESSIVE { 0..component.horizontal_sample } else { 0..1 };
 
                     for h_samp in h_step {
-                        let result = if component_samples_needed {
+                        let result = if self.rst_resync {
+                            // ossimg patch: the rest of a damaged restart interval is
+                            // skipped, its blocks flat (all coefficients 0), as libjpeg-turbo
+                            // does once its entropy decoder has run out of valid data.
+                            tmp.fill(0);
+                            Ok(0)
+                        } else if component_samples_needed {
                             // Fill the array with zeroes, decode_mcu_block expects
                             // a zero based array. Clobber is in zig-zag order though.
                             // Writing consecutive entries is basically free in terms
@@ -555,6 +561,15 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                         // See example in https://github.com/etemesi254/zune-image/issues/293
                         let len = if let Ok(len) = result {
                             len
+                        } else if self.restart_interval != 0 && !self.options.strict_mode() {
+                            // ossimg patch: with restart markers, a damaged interval no longer
+                            // ends the image: this block and the rest of the interval are
+                            // flat, and decoding resumes at the next RSTn (`handle_rst`), as
+                            // libjpeg-turbo resyncs (its `process_restart`).
+                            error!("{}", result.err().unwrap());
+                            self.rst_resync = true;
+                            tmp.fill(0);
+                            0
                         } else {
                             // result.is_err()
                             return if self.options.strict_mode() {
@@ -602,7 +617,9 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                 continue;
             }
 
-            if stream.marker.is_some() && stream.bits_left == 0 {
+            // ossimg patch: not while skipping to the next restart marker (the marker found
+            // early is that one; the rest of the row still needs its flat blocks).
+            if stream.marker.is_some() && stream.bits_left == 0 && !self.rst_resync {
                 break;
             }
         }
@@ -759,6 +776,8 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
             // Read stream and see what marker is stored there
             match marker {
                 Marker::RST(_) => {
+                    // ossimg patch: a damaged interval's skipping ends here.
+                    self.rst_resync = false;
                     // reset stream
                     stream.reset();
                     // Initialize dc predictions to zero for all components

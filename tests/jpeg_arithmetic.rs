@@ -46,14 +46,24 @@ fn arithmetic_coding_decodes_to_the_huffman_coded_pixels() {
     ] {
         let got = zune(&fixture(name)).unwrap();
         assert_eq!((got.0, got.1), (noisy.0, noisy.1), "{name}");
-        assert!(got.2 == noisy.2, "{name}: pixels differ from the Huffman-coded file");
+        assert!(
+            got.2 == noisy.2,
+            "{name}: pixels differ from the Huffman-coded file"
+        );
     }
     // Greyscale (`jpegtran -grayscale` keeps the luma coefficients): the luma of the
     // Huffman-coded colour file.
     let luma = zune_as(&fixture("hopper.jpg"), ColorSpace::Luma).unwrap();
-    let grey = zune_as(&fixture("arith_hopper_grey_progressive.jpg"), ColorSpace::Luma).unwrap();
+    let grey = zune_as(
+        &fixture("arith_hopper_grey_progressive.jpg"),
+        ColorSpace::Luma,
+    )
+    .unwrap();
     assert_eq!((grey.0, grey.1), (128, 128));
-    assert!(grey.2 == luma.2, "grey arithmetic file differs from the source's luma");
+    assert!(
+        grey.2 == luma.2,
+        "grey arithmetic file differs from the source's luma"
+    );
     // Through the whole pipeline too (jpeg_rgba, then colour, then the PNG encoder).
     let (w, h, px) = ossimg_rgba(&fixture("arith_noisy_rst_progressive.jpg"));
     assert_eq!((w as usize, h as usize), (noisy.0, noisy.1));
@@ -135,7 +145,9 @@ fn damaged_huffman_interval_ends_at_the_next_restart_marker() {
         "the last MCU row should be undamaged"
     );
     // And no grey fill: the damaged file's last row is not flat.
-    assert!(bad_px[from..].chunks_exact(4).any(|p| p[..3] != [128, 128, 128]));
+    assert!(bad_px[from..]
+        .chunks_exact(4)
+        .any(|p| p[..3] != [128, 128, 128]));
 }
 
 /// The corpus' damaged greyscale JPEG (Pillow's `hopper_bad_exif.jpg`: bad Huffman codes in
@@ -151,6 +163,12 @@ fn pillow_bad_scan_decodes_past_the_damage() {
     assert_eq!((w, h), (500, 500));
     // The bottom 8 rows: upstream left them flat grey 128.
     let bottom = &px[(h - 8) * w * 4..];
-    let grey = bottom.chunks_exact(4).filter(|p| p[..3] == [128, 128, 128]).count();
-    assert!(grey < bottom.len() / 4 / 2, "{grey} grey pixels in the last 8 rows");
+    let grey = bottom
+        .chunks_exact(4)
+        .filter(|p| p[..3] == [128, 128, 128])
+        .count();
+    assert!(
+        grey < bottom.len() / 4 / 2,
+        "{grey} grey pixels in the last 8 rows"
+    );
 }

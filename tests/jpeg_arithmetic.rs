@@ -172,3 +172,40 @@ fn pillow_bad_scan_decodes_past_the_damage() {
         "{grey} grey pixels in the last 8 rows"
     );
 }
+
+/// A longer run of the above for a change to the arithmetic decoder (overflow checks on, as
+/// in any test build): `OSSIMG_ARITH_MUTATIONS=200000 cargo test --test jpeg_arithmetic --
+/// --ignored`. 1 to 8 bytes of each copy overwritten, or inserted 0xFF/marker bytes.
+#[test]
+#[ignore = "long: run by hand after changing vendor/zune-jpeg/src/arith.rs"]
+fn damaged_arithmetic_data_never_panics_long() {
+    let runs: u64 = std::env::var("OSSIMG_ARITH_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let files = [
+        fixture("arith_noisy_rst_sequential.jpg"),
+        fixture("arith_noisy_rst_progressive.jpg"),
+        fixture("arith_hopper_grey_progressive.jpg"),
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for run in 0..runs {
+        let mut damaged = files[(run % 3) as usize].clone();
+        for _ in 0..=next() % 8 {
+            let at = (next() % damaged.len() as u64) as usize;
+            let byte = match next() % 4 {
+                0 => 0xFF,
+                1 => 0xC0 + (next() % 64) as u8,
+                _ => next() as u8,
+            };
+            damaged[at] = byte;
+        }
+        let _ = zune(&damaged);
+    }
+}

@@ -519,12 +519,14 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
             }
             *slot = (n, comp.dc_huff_table, comp.ac_huff_table);
         }
-        let comps = &comps[..ns];
+        let comps = comps.get(..ns).unwrap_or(&[]);
         let cond = self.arith_conditioning;
+        let missing = || DecodeErrors::FormatStatic("Scan names a missing component");
 
         // The blocks of the scan, MCU by MCU, as (component slot, block x, block y) lists.
         let (mcus_x, mcus_y) = if ns == 1 {
-            let comp = &self.components[comps[0].0];
+            let first = comps.first().ok_or_else(missing)?.0;
+            let comp = self.components.get(first).ok_or_else(missing)?;
             let h = self.h_max.max(1);
             let v = self.v_max.max(1);
             (
@@ -551,7 +553,7 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
             }
             let (mx, my) = (mcu % mcus_x, mcu / mcus_x);
             for (slot, &(n, dc_t, ac_t)) in comps.iter().enumerate() {
-                let comp = &self.components[n];
+                let comp = self.components.get(n).ok_or_else(missing)?;
                 let (bw, bh) = if ns == 1 {
                     (1, 1)
                 } else {

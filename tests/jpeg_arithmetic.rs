@@ -209,3 +209,52 @@ fn damaged_arithmetic_data_never_panics_long() {
         let _ = zune(&damaged);
     }
 }
+
+/// One scan per component (sequential, 4:2:0, a restart every 2 blocks: `jpegtran -scans`,
+/// lossless) decodes to the pixels of the interleaved source. Upstream zune-jpeg decoded one
+/// of the two luma block rows per MCU row and misread the rest (MAD 97 against libvips).
+#[test]
+fn one_scan_per_component_decodes_as_the_interleaved_file() {
+    let interleaved = zune(&fixture("hopper.jpg")).unwrap();
+    let per_component = zune(&fixture("hopper_3scans_rst.jpg")).unwrap();
+    assert_eq!((per_component.0, per_component.1), (128, 128));
+    assert!(per_component.2 == interleaved.2);
+}
+
+/// The same file with its luma scan cut short in its last restart interval (the bytes
+/// before the next scan's tables removed): that interval decodes from the zeros that follow
+/// (libjpeg-turbo: "premature end of data segment"), and the chroma scans exactly as in the
+/// undamaged file.
+#[test]
+fn damage_in_one_scan_stays_in_that_scan() {
+    let good = fixture("hopper_3scans_rst.jpg");
+    let sos: Vec<usize> = (0..good.len() - 1)
+        .filter(|&i| good[i] == 0xFF && good[i + 1] == 0xDA)
+        .collect();
+    assert_eq!(sos.len(), 3);
+    // The first marker after the luma scan's data (a DHT before the second SOS).
+    let first_sos_end =
+        sos[0] + 2 + usize::from(u16::from_be_bytes([good[sos[0] + 2], good[sos[0] + 3]]));
+    let next_marker = (first_sos_end..good.len() - 1)
+        .find(|&i| good[i] == 0xFF && good[i + 1] != 0 && !(0xD0..=0xD7).contains(&good[i + 1]))
+        .unwrap();
+    let last_rst = *restart_markers(&good[..next_marker]).last().unwrap();
+    let mut bad = good[..last_rst + 3].to_vec();
+    bad.extend_from_slice(&good[next_marker..]);
+    let (w, h, good_px) = zune_as(&good, ColorSpace::YCbCr).unwrap();
+    let (_, _, bad_px) = zune_as(&bad, ColorSpace::YCbCr).unwrap();
+    assert_eq!(good_px.len(), w * h * 3);
+    let plane = |px: &[u8], c: usize| px.iter().skip(c).step_by(3).copied().collect::<Vec<u8>>();
+    assert!(
+        plane(&good_px, 0) != plane(&bad_px, 0),
+        "the luma damage should show"
+    );
+    assert!(
+        plane(&good_px, 1) == plane(&bad_px, 1),
+        "Cb spoilt by the luma scan's damage"
+    );
+    assert!(
+        plane(&good_px, 2) == plane(&bad_px, 2),
+        "Cr spoilt by the luma scan's damage"
+    );
+}

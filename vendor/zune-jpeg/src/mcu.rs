@@ -470,6 +470,20 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
             scan_du_width = scan_du_width.min(min_du);
         }
 
+        // ossimg patch: a non-interleaved scan of a component sampled vertically more than
+        // once per MCU (the luma of a 4:2:0 file with one scan per component) has that many
+        // block rows per MCU row, each a row of data units in the scan; upstream decoded
+        // one and misread the rest of the scan as the next MCU row's.
+        let block_rows = match z_scans {
+            [k] if PROGRESSIVE => {
+                let comp = &self.components[*k];
+                let v = comp.vertical_sample.max(1);
+                let rows = (usize::from(self.info.height) * v).div_ceil(self.v_max.max(1) * 8);
+                rows.saturating_sub(mcu_height * v).min(v)
+            }
+            _ => 1
+        };
+        'block_rows: for block_row in 0..block_rows {
         for j in 0..scan_du_width {
             // iterate over components
             for &k in z_scans {
@@ -491,7 +505,8 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                 let qt_table = &component.quantization_table;
                 let channel = if PROGRESSIVE {
                     let offset =
-                        mcu_height * component.width_stride * 8 * component.vertical_sample;
+                        mcu_height * component.width_stride * 8 * component.vertical_sample
+                            + block_row * component.width_stride * 8;
                     // Small stopgap for https://github.com/etemesi254/zune-image/issues/362
                     if offset >= progressive[k].len(){
                         return Err(DecodeErrors::FormatStatic("Would panic on slice iteration"))
@@ -620,8 +635,9 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
             // ossimg patch: not while skipping to the next restart marker (the marker found
             // early is that one; the rest of the row still needs its flat blocks).
             if stream.marker.is_some() && stream.bits_left == 0 && !self.rst_resync {
-                break;
+                break 'block_rows;
             }
+        }
         }
 
         self.check_stream_marker_after_mcu_width(stream)

@@ -11,7 +11,7 @@ use super::colour::{self, SrgbConversion};
 use super::metadata::ifd::ifd0;
 use super::metadata::tags;
 use super::probe::jpeg::jpeg_has_scan_data;
-use super::probe::png::png_has_enough_data;
+use super::probe::png::{png_end_before_truncation, png_has_enough_data};
 use super::probe::{read_header, Header};
 use super::{heif, jpeg_rgba, jpeg_scaled};
 use crate::error::{Error, Result};
@@ -139,6 +139,17 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
             return Ok(Image::still(Frame::from_rgba(w, h, cmyk)?));
         }
     }
+    let repaired;
+    let bytes = match format {
+        ImageFormat::Png => match png_end_before_truncation(bytes) {
+            Some(end) => {
+                repaired = png_with_iend(bytes, end)?;
+                repaired.as_slice()
+            }
+            None => bytes,
+        },
+        _ => bytes,
+    };
     let mut reader = ImageReader::with_format(
         Cursor::new(bytes),
         image_format(format).ok_or_else(Error::unsupported_format)?,
@@ -146,6 +157,24 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
     reader.limits(budget.limits.clone());
     let decoded = reader.decode().map_err(decode_error)?;
     still_from(decoded, budget)
+}
+
+/// The PNG's first `end` bytes (its complete chunks) and an IEND chunk. A PNG cut in or
+/// before its last chunks (IEND, a trailing ancillary chunk, an empty IDAT header after the
+/// image data) still holds its whole image, and libvips, browsers and the png command-line
+/// tools show it; the png crate fails on the cut chunk instead. When the image data itself
+/// is short, decoding this copy fails as before.
+fn png_with_iend(bytes: &[u8], end: usize) -> Result<Vec<u8>> {
+    const IEND: [u8; 12] = [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+    let head = bytes
+        .get(..end)
+        .ok_or_else(|| Error::internal("PNG repair offset"))?;
+    let mut out = Vec::new();
+    out.try_reserve_exact(end.saturating_add(IEND.len()))
+        .map_err(|_| Error::too_large(None, "cannot allocate a copy of the PNG."))?;
+    out.extend_from_slice(head);
+    out.extend_from_slice(&IEND);
+    Ok(out)
 }
 
 /// True for a TIFF whose first image is tiled with one plane per colour channel.
@@ -419,6 +448,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_png_cut_after_its_image_data_decodes() {
+        let image = Image::still(gradient(13, 9, true));
+        let png = encoded(ImageFormat::Png, &image);
+        let whole = decode_all(&png, &Limits::oss()).unwrap();
+        let iend = png.len() - 12;
+        // IEND cut or missing; a trailing chunk header whose data is missing (Pillow's
+        // truncated_end_chunk.png: an IDAT header after the complete image data).
+        let mut dangling = png[..iend].to_vec();
+        dangling.extend_from_slice(&[0, 0, 0x76, 0x4E, b'I', b'D', b'A', b'T']);
+        for cut in [&png[..iend + 7], &png[..iend], dangling.as_slice()] {
+            let out = decode_all(cut, &Limits::oss()).unwrap();
+            assert_eq!(out.first(), whole.first());
+        }
+        // Image data cut: refused (libvips too, unless told to fail on nothing).
+        let idat = png.windows(4).position(|w| w == b"IDAT").unwrap();
+        let e = decode_all(&png[..idat + 20], &Limits::oss()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadRequest);
     }
 
     #[test]

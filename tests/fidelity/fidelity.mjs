@@ -29,16 +29,25 @@ const MAX_MAD = 3;
 /** Files allowed over MAX_MAD or refused by us, with the reason. Keep it short. */
 const EXCLUDED = new Map([
   // Not colour: the two decoders disagree about something else.
-  ["exif/pillow_hopper_bad_exif.jpg", "corrupt scan data: libvips resyncs at restart markers, zune-jpeg fills grey"],
-  ["formats/gif/imagers_border_touching_layers.gif", "canvas outside frame 1: libvips paints it opaque black, we leave it transparent"],
+  // libvips is the odd one out: frame 1 (100×50 at y 25) does not cover the 100×100 screen,
+  // the file has no transparent index and background index 0 (blue). libvips (nsgif) gives
+  // an RGB image, black (0,0,0) outside the frame; GIF89a §18 would paint the background
+  // colour (blue); Chromium 156 leaves those pixels transparent (0,0,0,0) in <img>
+  // drawImage, createImageBitmap and WebCodecs ImageDecoder frame 0 alike, and so do we
+  // (`node tests/fidelity/gif-canvas-chromium.mjs` prints it). Flattened on white: MAD ≈ 128 on half the canvas.
+  ["formats/gif/imagers_border_touching_layers.gif", "canvas outside frame 1: libvips black, Chromium and ossimg transparent, GIF89a background blue"],
   ["formats/tiff/imagetiff_gradient-3c-32b-float.tiff", "float RGB: libvips reads linear scRGB, image reads encoded 0..1 (manifest: optional)"],
   // CMYK without a profile: libvips uses its built-in CMYK profile; we have no permissively
   // licensed one and convert naively, R = (255 - C)(255 - K) / 255 (README "Colour").
+  // No cheap formula closes the gap (issue 15, wt-jpeg): libvips' own CMYK samples of these
+  // files through the naive formula are already MAD 3.21 from its profiled output; a
+  // Beer-Lambert model on published SWOP solid-ink colours is MAD 16+; a 16-parameter
+  // per-ink fit reaches 0.74, but only by fitting this one picture (both files hold it)
+  // with parameters no ink has (cyan taking 27 % of red), so it would be wrong elsewhere.
   ["formats/jpeg/pil_sample_cmyk.jpg", "CMYK without profile, naive conversion (MAD 4.5)"],
   ["formats/tiff/pillow_tiff_strip_cmyk_jpeg.tif", "CMYK without profile, naive conversion (MAD 4.2)"],
   // Decoded by libvips, refused by us (issue 15, part 2).
   ...[
-    "formats/jpeg/ijg_testimgari_arithmetic.jpg",
     "formats/tiff/imagetiff_cmyk-4c-8b.tiff",
     "formats/tiff/imagetiff_logluv-3c-16b.tiff",
     "formats/tiff/imagetiff_minisblack-2c-8b-alpha.tiff",
@@ -52,7 +61,6 @@ const EXCLUDED = new Map([
     "formats/tiff/pillow_hopper_lzma.tif",
     "formats/tiff/pillow_multipage.tiff",
   ].map((path) => [path, "refused by us: TIFF/JPEG variant not decoded yet (issue 15 part 2)"]),
-  ["formats/png/pillow_truncated_end_chunk.png", "truncated: libvips shows what it has, we refuse"],
 ]);
 
 const { process: ossProcess } = await import(pathToFileURL(resolve(pkgDir, "node.js")).href);

@@ -72,6 +72,31 @@ pub(in crate::codec) fn png_chunks(b: &[u8]) -> impl Iterator<Item = (&[u8; 4], 
     })
 }
 
+/// Where a PNG cut off before its IEND chunk should end to be whole again: the end of its
+/// last complete chunk, when a chunk after IHDR is truncated (its length runs past the end
+/// of the file, or its header is cut) or the file ends without IEND; `None` for a PNG that
+/// reaches IEND. Decoding `&b[..end]` followed by an IEND chunk shows what the file has (its
+/// image data may still be short: the decoder then fails as for any truncated PNG).
+pub(in crate::codec) fn png_end_before_truncation(b: &[u8]) -> Option<usize> {
+    let mut at: usize = 33;
+    loop {
+        let Some(len) = be32(b, at).and_then(|l| usize::try_from(l).ok()) else {
+            return Some(at.min(b.len()));
+        };
+        if b.get(at.checked_add(4)?..at.checked_add(8)?) == Some(b"IEND".as_slice()) {
+            return None;
+        }
+        let end = at
+            .checked_add(12)
+            .and_then(|e| e.checked_add(len))
+            .filter(|&e| e <= b.len());
+        match end {
+            Some(end) => at = end,
+            None => return Some(at),
+        }
+    }
+}
+
 /// False when the PNG's image data is too short for its declared size: deflate expands
 /// at most 1032:1, so such a file cannot be complete. Checking this before decoding keeps
 /// a tiny file that declares a huge image from making the decoder allocate the canvas.
@@ -105,6 +130,22 @@ mod tests {
     use crate::codec::probe::probe;
     use crate::codec::probe::samples::{facts, is_corrupt, png};
     use crate::format::ImageFormat;
+
+    #[test]
+    fn the_end_before_a_truncated_chunk_is_found() {
+        use super::png_end_before_truncation as end;
+        let p = png(6, &[]);
+        assert_eq!(end(&p), None);
+        let iend = p.len() - 12;
+        assert_eq!(&p[iend + 4..iend + 8], b"IEND");
+        // No IEND at all, IEND's header cut, a chunk whose length runs past the end.
+        assert_eq!(end(&p[..iend]), Some(iend));
+        assert_eq!(end(&p[..iend + 5]), Some(iend));
+        let mut longer = p[..iend].to_vec();
+        longer.extend_from_slice(&[0, 0, 0, 40, b'I', b'D', b'A', b'T', 1, 2]);
+        assert_eq!(end(&longer), Some(iend));
+        assert_eq!(end(&p[..20]), Some(20));
+    }
 
     #[test]
     fn png_data_must_be_able_to_fill_the_declared_size() {

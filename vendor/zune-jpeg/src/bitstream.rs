@@ -83,20 +83,20 @@ macro_rules! decode_huff {
             }
 
             if code_length == 17{
-                // symbol could not be decoded.
-                //
-                // We may think, lets fake zeroes, noo
-                // panic, because Huffman codes are sensitive, probably everything
-                // after this will be corrupt, so no need to continue.
-                // panic!("Bad Huffman code length");
-                return Err(DecodeErrors::Format(format!("Bad Huffman Code 0x{:X}, corrupt JPEG",$symbol)))
-            }
-
+                // ossimg patch: a code no table has. Upstream returned an error here, and
+                // the image went grey from this block on. libjpeg-turbo (`jpeg_huff_decode`)
+                // instead takes the 17 bits it has looked at, decodes the symbol 0 ("fake a
+                // zero as the safest result") and goes on; libvips, browsers and most
+                // viewers show that, and with restart markers the damage ends at the next
+                // one. Decode the same.
+                ($symbol) = 0;
+            } else {
             $symbol >>= (16-code_length);
             ($symbol) = i32::from(
                 ($table).values
                     [(($symbol + ($table).offset[code_length as usize]) & 0xFF) as usize],
             );
+            }
         }
         if code_length> i32::from(($stream).bits_left){
             return Err(DecodeErrors::Format(format!("Code length {code_length}  more than bits left {}",($stream).bits_left)))

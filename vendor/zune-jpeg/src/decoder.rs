@@ -112,6 +112,16 @@ pub struct JpegDecoder<T> {
     // Progressive image details
     /// Is the image progressive?
     pub(crate) is_progressive:    bool,
+    /// ossimg patch: arithmetic coding (SOF9, SOF10), decoded by `arith.rs` into the
+    /// progressive path's coefficient buffers (`is_progressive` is set for both).
+    pub(crate) is_arithmetic:     bool,
+    /// ossimg patch: SOF10 (progressive arithmetic) rather than SOF9 (sequential).
+    pub(crate) arith_progressive: bool,
+    /// ossimg patch: the DAC conditioning tables.
+    pub(crate) arith_conditioning: crate::arith::ArithConditioning,
+    /// ossimg patch: a Huffman-coded restart interval was damaged; its remaining blocks are
+    /// flat until the next RSTn marker (`mcu.rs`).
+    pub(crate) rst_resync: bool,
 
     /// Start of spectral scan
     pub(crate) spec_start:       u8,
@@ -181,6 +191,10 @@ where
             mcu_y:             0,
             is_interleaved:    false,
             is_progressive:    false,
+            is_arithmetic:     false,
+            arith_progressive: false,
+            arith_conditioning: crate::arith::ArithConditioning::default(),
+            rst_resync: false,
             spec_start:        0,
             spec_end:          0,
             succ_high:         0,
@@ -557,6 +571,19 @@ where
                 // get components
                 parse_start_of_frame(marker, self)?;
             }
+            // ossimg patch: arithmetic-coded sequential (SOF9) and progressive (SOF10) DCT.
+            // Both decode through the progressive path's whole-image coefficient buffers.
+            Marker::SOF(9 | 10) => {
+                let marker = if m == Marker::SOF(9) {
+                    SOFMarkers::ExtendedSequentialDctArithmetic
+                } else {
+                    SOFMarkers::ProgressiveDctArithmetic
+                };
+                parse_start_of_frame(marker, self)?;
+                self.is_progressive = true;
+                self.is_arithmetic = true;
+                self.arith_progressive = m == Marker::SOF(10);
+            }
             // Start of Frame Segments not supported
             Marker::SOF(v) => {
                 let feature = UnsupportedSchemes::from_int(v);
@@ -611,7 +638,11 @@ where
             }
             Marker::EOI => return Err(DecodeErrors::FormatStatic("Premature End of image")),
 
-            Marker::DAC | Marker::DNL => {
+            // ossimg patch: arithmetic conditioning tables.
+            Marker::DAC => {
+                crate::arith::parse_dac(self)?;
+            }
+            Marker::DNL => {
                 return Err(DecodeErrors::Format(format!(
                     "Parsing of the following header `{m:?}` is not supported,\
                                 cannot continue"

@@ -333,6 +333,9 @@ pub(crate) fn parse_sos<T: ZByteReaderTrait>(
 
     // consume spec parameters
     image.scan_subsampled = false;
+    // ossimg patch: a new scan starts undamaged (libjpeg-turbo's start_pass clears its
+    // insufficient_data the same way).
+    image.rst_resync = false;
 
     for i in 0..ns {
         let id = image.stream.read_u8_err()?;

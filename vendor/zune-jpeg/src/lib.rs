@@ -180,6 +180,8 @@ pub use zune_core;
 pub use crate::components::SampleRatios;
 pub use crate::decoder::{ImageInfo, JpegDecoder};
 pub use crate::marker::Marker;
+// ossimg patch: arithmetic decoding.
+mod arith;
 mod bitstream;
 mod color_convert;
 mod components;

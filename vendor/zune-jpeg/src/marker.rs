@@ -64,6 +64,18 @@ impl Marker {
             0xC0 => Some(SOF(0)),
             0xC1 => Some(SOF(1)),
             0xC2 => Some(SOF(2)),
+            // ossimg patch: the other frame types, so that arithmetic coding (SOF9, SOF10)
+            // is decoded and the rest are reported as unsupported instead of skipped.
+            0xC3 => Some(SOF(3)),
+            0xC5 => Some(SOF(5)),
+            0xC6 => Some(SOF(6)),
+            0xC7 => Some(SOF(7)),
+            0xC9 => Some(SOF(9)),
+            0xCA => Some(SOF(10)),
+            0xCB => Some(SOF(11)),
+            0xCD => Some(SOF(13)),
+            0xCE => Some(SOF(14)),
+            0xCF => Some(SOF(15)),
             0xC4 => Some(DHT),
             0xCC => Some(DAC),
             0xD0 => Some(RST(0)),

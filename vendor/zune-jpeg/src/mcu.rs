@@ -470,6 +470,20 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
             scan_du_width = scan_du_width.min(min_du);
         }
 
+        // ossimg patch: a non-interleaved scan of a component sampled vertically more than
+        // once per MCU (the luma of a 4:2:0 file with one scan per component) has that many
+        // block rows per MCU row, each a row of data units in the scan; upstream decoded
+        // one and misread the rest of the scan as the next MCU row's.
+        let block_rows = match z_scans {
+            [k] if PROGRESSIVE => {
+                let comp = &self.components[*k];
+                let v = comp.vertical_sample.max(1);
+                let rows = (usize::from(self.info.height) * v).div_ceil(self.v_max.max(1) * 8);
+                rows.saturating_sub(mcu_height * v).min(v)
+            }
+            _ => 1
+        };
+        'block_rows: for block_row in 0..block_rows {
         for j in 0..scan_du_width {
             // iterate over components
             for &k in z_scans {
@@ -491,7 +505,8 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                 let qt_table = &component.quantization_table;
                 let channel = if PROGRESSIVE {
                     let offset =
-                        mcu_height * component.width_stride * 8 * component.vertical_sample;
+                        mcu_height * component.width_stride * 8 * component.vertical_sample
+                            + block_row * component.width_stride * 8;
                     // Small stopgap for https://github.com/etemesi254/zune-image/issues/362
                     if offset >= progressive[k].len(){
                         return Err(DecodeErrors::FormatStatic("Would panic on slice iteration"))
@@ -520,7 +535,13 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                         if SAMPLED && !PROGRESSIVE { 0..component.horizontal_sample } else { 0..1 };
 
                     for h_samp in h_step {
-                        let result = if component_samples_needed {
+                        let result = if self.rst_resync {
+                            // ossimg patch: the rest of a damaged restart interval is
+                            // skipped, its blocks flat (all coefficients 0), as libjpeg-turbo
+                            // does once its entropy decoder has run out of valid data.
+                            tmp.fill(0);
+                            Ok(0)
+                        } else if component_samples_needed {
                             // Fill the array with zeroes, decode_mcu_block expects
                             // a zero based array. Clobber is in zig-zag order though.
                             // Writing consecutive entries is basically free in terms
@@ -555,6 +576,15 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                         // See example in https://github.com/etemesi254/zune-image/issues/293
                         let len = if let Ok(len) = result {
                             len
+                        } else if self.restart_interval != 0 && !self.options.strict_mode() {
+                            // ossimg patch: with restart markers, a damaged interval no longer
+                            // ends the image: this block and the rest of the interval are
+                            // flat, and decoding resumes at the next RSTn (`handle_rst`), as
+                            // libjpeg-turbo resyncs (its `process_restart`).
+                            error!("{}", result.err().unwrap());
+                            self.rst_resync = true;
+                            tmp.fill(0);
+                            0
                         } else {
                             // result.is_err()
                             return if self.options.strict_mode() {
@@ -602,9 +632,12 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                 continue;
             }
 
-            if stream.marker.is_some() && stream.bits_left == 0 {
-                break;
+            // ossimg patch: not while skipping to the next restart marker (the marker found
+            // early is that one; the rest of the row still needs its flat blocks).
+            if stream.marker.is_some() && stream.bits_left == 0 && !self.rst_resync {
+                break 'block_rows;
             }
+        }
         }
 
         self.check_stream_marker_after_mcu_width(stream)
@@ -759,6 +792,8 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
             // Read stream and see what marker is stored there
             match marker {
                 Marker::RST(_) => {
+                    // ossimg patch: a damaged interval's skipping ends here.
+                    self.rst_resync = false;
                     // reset stream
                     stream.reset();
                     // Initialize dc predictions to zero for all components

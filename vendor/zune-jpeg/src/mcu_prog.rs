@@ -108,7 +108,7 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
         let mut stream = BitStream::new_progressive(self.succ_low, self.spec_start, self.spec_end);
 
         // there are multiple scans in the stream, this should resolve the first scan
-        let result = self.parse_entropy_coded_data(&mut stream, &mut block);
+        let result = self.parse_scan(&mut stream, &mut block);
 
         if result.is_err() {
             return if self.options.strict_mode() {
@@ -143,7 +143,7 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
                         self.spec_end
                     );
                     // after every SOS, marker, parse data for that scan.
-                    let result = self.parse_entropy_coded_data(&mut stream, &mut block);
+                    let result = self.parse_scan(&mut stream, &mut block);
 
                     // Do not error out too fast, allows the decoder to continue as much as possible
                     // even after errors
@@ -215,6 +215,17 @@ impl<T: ZByteReaderTrait> JpegDecoder<T> {
 
         // Also reset JPEG restart intervals
         self.todo = if self.restart_interval != 0 { self.restart_interval } else { usize::MAX };
+    }
+
+    /// ossimg patch: one scan, arithmetic-coded (`arith.rs`) or Huffman-coded.
+    fn parse_scan(
+        &mut self, stream: &mut BitStream, buffer: &mut [Vec<i16>; MAX_COMPONENTS]
+    ) -> Result<(), DecodeErrors> {
+        if self.is_arithmetic {
+            self.parse_arith_scan(stream, buffer)
+        } else {
+            self.parse_entropy_coded_data(stream, buffer)
+        }
     }
 
     #[allow(clippy::too_many_lines, clippy::cast_sign_loss)]

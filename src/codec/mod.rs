@@ -13,6 +13,7 @@ mod jpeg_scaled;
 pub(crate) mod metadata;
 mod probe;
 mod sniff;
+mod tiff;
 
 pub use decode::{decode, decode_shrunk};
 pub use encode::encode;

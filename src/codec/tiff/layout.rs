@@ -113,6 +113,21 @@ impl<'a> Layout<'a> {
                 .and_then(|v| u32::try_from(v).ok())
                 .filter(|&v| v > 0)
                 .map_or(height, |r| r.min(height));
+            // RowsPerStrip beyond the height means one strip a plane; a file with more
+            // contradicts itself (a crafted RowsPerStrip overflow, Pillow's test file):
+            // refused like libtiff's callers and Pillow refuse it.
+            let strips = ifd
+                .entry(STRIP_OFFSETS)
+                .and_then(|e| e.count())
+                .unwrap_or(0);
+            let planes = if value(PLANAR) == Some(2) {
+                u64::from(samples)
+            } else {
+                1
+            };
+            if value(ROWS_PER_STRIP).is_some_and(|r| r > u64::from(height)) && strips > planes {
+                return Err(corrupt("RowsPerStrip disagrees with the strip count"));
+            }
             (width, rows, STRIP_OFFSETS, STRIP_BYTE_COUNTS)
         };
         let array = |tag| {

@@ -30,6 +30,9 @@ const JPEG_INTERCHANGE: u16 = 0x0201;
 const JPEG_INTERCHANGE_LENGTH: u16 = 0x0202;
 const YCBCR_SUBSAMPLING: u16 = 0x0212;
 
+/// The largest tile side accepted.
+const MAX_TILE_SIDE: u32 = 1 << 16;
+
 /// Photometric interpretations.
 pub(super) const WHITE_IS_ZERO: u16 = 0;
 pub(super) const BLACK_IS_ZERO: u16 = 1;
@@ -105,8 +108,11 @@ impl<'a> Layout<'a> {
         };
         let tiled = ifd.has(TILE_WIDTH);
         let (chunk_w, chunk_h, offsets, counts) = if tiled {
-            let tw = side(TILE_WIDTH).ok_or_else(|| corrupt("bad TileWidth"))?;
-            let th = side(TILE_LENGTH).ok_or_else(|| corrupt("bad TileLength"))?;
+            // Real tiles are 16 to 1024 pixels a side; the cap keeps every size computed
+            // from them far from overflowing.
+            let tile_side = |tag| side(tag).filter(|&v| v <= MAX_TILE_SIDE);
+            let tw = tile_side(TILE_WIDTH).ok_or_else(|| corrupt("bad TileWidth"))?;
+            let th = tile_side(TILE_LENGTH).ok_or_else(|| corrupt("bad TileLength"))?;
             (tw, th, TILE_OFFSETS, TILE_BYTE_COUNTS)
         } else {
             let rows = value(ROWS_PER_STRIP)

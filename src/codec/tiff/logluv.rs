@@ -66,7 +66,8 @@ fn decode_row<'d>(mut data: &'d [u8], row: &mut [u32]) -> &'d [u8] {
                     for (p, &b) in row.iter_mut().skip(i).zip(literal) {
                         *p |= u32::from(b) << shift;
                     }
-                    i += len.max(1);
+                    // A zero-length literal is a no-op (libtiff's "nul is noop").
+                    i += len;
                     data = rest;
                 }
                 [] => return data,

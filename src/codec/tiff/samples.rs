@@ -49,8 +49,13 @@ pub(super) fn read(bytes: &[u8], l: &Layout<'_>, max_alloc: u64) -> Result<Raste
                     l.chunk_w.div_ceil(l.subsampling.0),
                     rows.div_ceil(l.subsampling.1),
                 );
-                let expected = usize::try_from(u64::from(uw) * u64::from(uh) * unit as u64)
-                    .map_err(|_| Error::too_large(None, "TIFF chunk"))?;
+                let expected = u64::from(uw) * u64::from(uh) * unit as u64;
+                let expected = usize::try_from(expected)
+                    .ok()
+                    .filter(|&e| e as u64 <= max_alloc)
+                    .ok_or_else(|| {
+                        Error::too_large(None, "a TIFF chunk exceeds the decode budget.")
+                    })?;
                 let raw = decompress(l.compression, data, expected)?;
                 put_ycbcr(&mut raster, l, &raw, (x0, y0), rows);
                 continue;

@@ -52,8 +52,9 @@ const EXCLUDED = new Map([
  * within MAX_MAD like any other file. The reason says why libvips' own decode is not used.
  */
 const SIBLINGS = new Map([
-  // Made from rgb-3c-8b by C = 255 - R etc., K = 0 (our naive CMYK gives the RGB file back
-  // exactly); libvips' built-in CMYK profile turns it into other colours (MAD 10 to it).
+  // CMYK + alpha made from rgb-3c-8b by C = 255 - R etc., K = 0: our naive conversion gives
+  // the RGB file's colours back exactly (compared without alpha, which only this file has;
+  // our alpha equals libvips'); libvips' built-in CMYK profile gives other colours (MAD 10).
   ["formats/tiff/imagetiff_cmyk-4c-8b.tiff", ["formats/tiff/imagetiff_rgb-3c-8b.tiff", "CMYK made naively from the RGB file"]],
   // The libtiff inside sharp has no LZMA codec: libvips gives an all-black picture.
   ["formats/tiff/pillow_hopper_lzma.tif", ["formats/tiff/pillow_hopper_lzw.tif", "libvips has no LZMA"]],
@@ -64,11 +65,11 @@ const SIBLINGS = new Map([
 const { process: ossProcess } = await import(pathToFileURL(resolve(pkgDir, "node.js")).href);
 sharp.concurrency(1);
 
-/** RGB bytes of `input` as libvips shows it: sRGB, first page, flattened on white. */
-async function vipsRgb(input) {
-  const { data, info } = await sharp(input, { page: 0, failOn: "none", limitInputPixels: false })
-    .toColourspace("srgb")
-    .flatten({ background: "#ffffff" })
+/** RGB bytes of `input` as libvips shows it: sRGB, first page, flattened on white (or with
+ * its alpha dropped, for a sibling comparison: the sibling may lack the file's alpha). */
+async function vipsRgb(input, flatten = true) {
+  const decoded = sharp(input, { page: 0, failOn: "none", limitInputPixels: false }).toColourspace("srgb");
+  const { data, info } = await (flatten ? decoded.flatten({ background: "#ffffff" }) : decoded.removeAlpha())
     .raw({ depth: "uchar" })
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels };
@@ -93,7 +94,7 @@ for (const entry of manifest.files.filter((f) => f.expect === "ok")) {
   const sibling = SIBLINGS.get(entry.path);
   let vips;
   try {
-    vips = await vipsRgb(sibling ? readFileSync(resolve(corpus, sibling[0])) : bytes);
+    vips = await vipsRgb(sibling ? readFileSync(resolve(corpus, sibling[0])) : bytes, !sibling);
   } catch {
     rows.push({ path: entry.path, status: "libvips cannot decode" });
     continue;
@@ -101,7 +102,7 @@ for (const entry of manifest.files.filter((f) => f.expect === "ok")) {
   let ours;
   try {
     const out = ossProcess(bytes, "image/auto-orient,0/format,png");
-    ours = await vipsRgb(Buffer.from(out.bytes));
+    ours = await vipsRgb(Buffer.from(out.bytes), !sibling);
   } catch (e) {
     rows.push({ path: entry.path, status: "refused", detail: String(e.message ?? e).slice(0, 60) });
     continue;

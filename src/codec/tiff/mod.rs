@@ -83,6 +83,7 @@ mod tests {
 
     const SHORT: u16 = 3;
     const LONG: u16 = 4;
+    const UNDEFINED: u16 = 7;
 
     /// A little-endian TIFF: `data` at offset 8, then IFD0 with `entries` (tag, type,
     /// values; arrays that do not fit the entry go after the IFD). A value `u32::MAX` in
@@ -101,6 +102,7 @@ mod tests {
             let bytes: Vec<u8> = values
                 .iter()
                 .flat_map(|&v| match *kind {
+                    UNDEFINED => vec![v as u8],
                     SHORT => (v as u16).to_le_bytes().to_vec(),
                     _ => v.to_le_bytes().to_vec(),
                 })
@@ -206,6 +208,42 @@ mod tests {
             px,
             [255, 255, 255, 255, 0, 255, 255, 255, 161, 80, 205, 255]
         );
+    }
+
+    #[test]
+    fn cmyk_with_a_profile_converts_through_it_as_a_jpeg_does() {
+        // The FOGRA39 CMYK JPEG fixture (Adobe-inverted): its profile, from the APP2
+        // chunks in file order, and its samples go into a CMYK TIFF; both files must
+        // decode to the same sRGB, and not to the naive conversion.
+        let jpeg = include_bytes!("../../../tests/fixtures/cmyk_fogra39.jpg");
+        let mut icc = Vec::new();
+        let mut at = 2;
+        while at + 4 <= jpeg.len() && jpeg[at] == 0xFF && jpeg[at + 1] != 0xDA {
+            let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+            let body = &jpeg[at + 4..at + 2 + len];
+            if jpeg[at + 1] == 0xE2 && body.starts_with(b"ICC_PROFILE\0") {
+                icc.extend_from_slice(&body[14..]);
+            }
+            at += 2 + len;
+        }
+        assert!(icc.len() > 100_000, "{}", icc.len());
+        let (w, h, mut cmyk) = crate::codec::jpeg_rgba::decode_cmyk(jpeg, 64, 1 << 20)
+            .unwrap()
+            .unwrap();
+        cmyk.iter_mut().for_each(|v| *v = 255 - *v);
+        let mut tags = strip(w, h, &[8, 8, 8, 8], 5, &cmyk);
+        tags.push((
+            0x8773,
+            UNDEFINED,
+            icc.iter().map(|&b| u32::from(b)).collect(),
+        ));
+        let t = tiff(&tags, &cmyk);
+        let from_tiff = decoded(&t).unwrap();
+        let from_jpeg = decoded(jpeg).unwrap();
+        assert_eq!(from_tiff, from_jpeg);
+        tags.pop();
+        let naive = decoded(&tiff(&tags, &cmyk)).unwrap();
+        assert_ne!(naive, from_jpeg);
     }
 
     #[test]

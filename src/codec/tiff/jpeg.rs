@@ -5,6 +5,7 @@
 //! Old-style JPEG (compression 6) is read only when JPEGInterchangeFormat points at one
 //! whole JPEG stream, which is how most such files were written.
 
+use super::compression::OLD_JPEG;
 use super::layout::{Layout, CMYK};
 use super::raster::Raster;
 use crate::codec::jpeg_rgba;
@@ -17,7 +18,13 @@ pub(super) fn read(bytes: &[u8], l: &Layout<'_>, max_alloc: u64) -> Result<Raste
     }
     let cmyk = l.photometric == CMYK;
     let mut raster = Raster::new(l.width, l.height, if cmyk { 4 } else { 3 }, 255, max_alloc)?;
-    if let Some((offset, len)) = l.jpeg_interchange.filter(|_| l.compression == 6) {
+    if l.compression == OLD_JPEG {
+        // The other kind of old-style JPEG keeps its tables in JPEGQTables / JPEGDCTables /
+        // JPEGACTables and its scans bare in the chunks; the libtiff inside sharp reads
+        // neither kind (it is built without OJPEG), so neither do we.
+        let (offset, len) = l.jpeg_interchange.ok_or_else(|| {
+            Error::corrupt("TIFF: old-style JPEG without JPEGInterchangeFormat is not supported")
+        })?;
         let stream = slice(bytes, offset, len)?;
         put(&mut raster, stream, (0, 0), (l.width, l.height), cmyk)?;
         return Ok(raster);

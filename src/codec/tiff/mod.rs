@@ -247,6 +247,44 @@ mod tests {
     }
 
     #[test]
+    fn jpeg_strips_with_shared_tables_decode_as_the_jpeg_itself() {
+        use crate::codec::{encode, EncodeOptions};
+        use crate::format::ImageFormat;
+        use crate::frame::{Frame, Image};
+        let px: Vec<u8> = (0..24 * 16)
+            .flat_map(|i| [(i * 7) as u8, (i * 3) as u8, 200, 255])
+            .collect();
+        let image = Image::still(Frame::from_rgba(24, 16, px).unwrap());
+        let opts = EncodeOptions {
+            format: ImageFormat::Jpeg,
+            quality: 90,
+            progressive: false,
+        };
+        let jpeg = encode(&image, &opts, &Limits::oss()).unwrap();
+        // JPEGTables: SOI and every segment before the frame header, then EOI; the strip:
+        // SOI, then the rest of the file.
+        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        let tables: Vec<u8> = [&jpeg[..sof], &[0xFF, 0xD9][..]].concat();
+        let chunk: Vec<u8> = [&[0xFF, 0xD8][..], &jpeg[sof..]].concat();
+        let mut tags = strip(24, 16, &[8, 8, 8], 6, &chunk);
+        tags.retain(|t| t.0 != 0x103);
+        tags.push((0x103, SHORT, vec![7]));
+        tags.push((
+            0x15B,
+            UNDEFINED,
+            tables.iter().map(|&b| u32::from(b)).collect(),
+        ));
+        tags.push((0x212, SHORT, vec![2, 2]));
+        let t = tiff(&tags, &chunk);
+        let want = decoded(&jpeg).unwrap();
+        assert_eq!(decoded(&t).unwrap(), want);
+        // Through our reader itself (image may take this one).
+        let ours = super::decode(&t, 100, 1 << 20, 1 << 20).unwrap();
+        assert_eq!(ours.pixels(), want);
+        no_truncation_panics(&t);
+    }
+
+    #[test]
     fn tiles_overhanging_the_edge_are_cut_and_planes_joined() {
         // 3 × 3 RGB in 2 × 2 tiles: four tiles per plane, one plane per sample; each
         // tile's sample is 10 × plane + tile index, everywhere in the tile.

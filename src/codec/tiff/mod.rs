@@ -285,6 +285,27 @@ mod tests {
     }
 
     #[test]
+    fn logluv_white_and_mid_grey() {
+        // Two LogLuv pixels, D65 chromaticity (u′ 0.1978, v′ 0.4683: encoded 81, 192):
+        // L 16384 is Y = 1 (white), 15750 is Y = 0.18 (sRGB level 118). Each of the four
+        // byte planes is one literal of two bytes.
+        let (white, grey) = (
+            16384u32 << 16 | 81 << 8 | 192,
+            15750u32 << 16 | 81 << 8 | 192,
+        );
+        let mut data = Vec::new();
+        for shift in [24, 16, 8, 0] {
+            data.extend_from_slice(&[2, (white >> shift) as u8, (grey >> shift) as u8]);
+        }
+        let mut tags = strip(2, 1, &[16, 16, 16], 32845, &data);
+        tags.retain(|t| t.0 != 0x103);
+        tags.push((0x103, SHORT, vec![34676]));
+        let px = decoded(&tiff(&tags, &data)).unwrap();
+        let near = |got: &[u8], want: u8| got.iter().all(|&v| v.abs_diff(want) <= 2);
+        assert!(near(&px[..3], 255) && near(&px[4..7], 118), "{px:?}");
+    }
+
+    #[test]
     fn tiles_overhanging_the_edge_are_cut_and_planes_joined() {
         // 3 × 3 RGB in 2 × 2 tiles: four tiles per plane, one plane per sample; each
         // tile's sample is 10 × plane + tile index, everywhere in the tile.

@@ -1,8 +1,8 @@
 //! The raster's colour model → RGBA8, as libvips shows each (grey and white-is-zero,
-//! RGB, palette, CMYK through `colour::cmyk_to_srgb`, YCbCr, SGI LogLuv); a first extra
+//! RGB, palette, CMYK through `colour::cmyk_to_srgb`, YCbCr; LogLuv comes as linear RGB); a first extra
 //! sample is alpha, un-premultiplied when ExtraSamples says "associated".
 
-use super::layout::{Layout, BLACK_IS_ZERO, CMYK, LOG_LUV, PALETTE, RGB, WHITE_IS_ZERO, YCBCR};
+use super::layout::{Layout, BLACK_IS_ZERO, CMYK, PALETTE, RGB, WHITE_IS_ZERO, YCBCR};
 use super::raster::Raster;
 use crate::codec::colour;
 use crate::error::{Error, Result};
@@ -46,7 +46,9 @@ pub(super) fn to_rgba(
             need(1)?;
             1
         }
-        RGB | YCBCR | LOG_LUV => {
+        // LogLuv arrives here as linear RGB (`logluv.rs`); only SGILog-compressed LogLuv
+        // is read, any other reaches the refusal below.
+        RGB | YCBCR => {
             need(3)?;
             3
         }
@@ -81,7 +83,7 @@ pub(super) fn to_rgba(
             RGB => [rgb8(s(0)), rgb8(s(1)), rgb8(s(2)), 255],
             YCBCR => ycbcr(to8(s(0)), to8(s(1)), to8(s(2))),
             CMYK => [to8(s(0)), to8(s(1)), to8(s(2)), to8(s(3))],
-            _ => [s(0) as u8, s(1) as u8, s(2) as u8, 255],
+            _ => [0, 0, 0, 255], // refused above
         };
         px.copy_from_slice(&rgba);
     }

@@ -84,13 +84,15 @@ fn put(
     let (cw, ch) = (cw.saturating_add(15) & !15, ch.saturating_add(15) & !15);
     let max_side = cw.max(ch);
     let max_bytes = u64::from(cw) * u64::from(ch) * 4;
-    let decoded = if cmyk {
-        jpeg_rgba::decode_cmyk(stream, max_side, max_bytes)?
+    let broken = || Error::corrupt("TIFF: a JPEG chunk does not decode");
+    let (frame, samples);
+    let (w, h, px) = if cmyk {
+        samples = jpeg_rgba::decode_cmyk(stream, max_side, max_bytes)?.ok_or_else(broken)?;
+        (samples.0, samples.1, samples.2.as_slice())
     } else {
-        jpeg_rgba::decode(stream, max_side, max_bytes)?
-            .map(|f| (f.width(), f.height(), f.pixels().to_vec()))
+        frame = jpeg_rgba::decode(stream, max_side, max_bytes)?.ok_or_else(broken)?;
+        (frame.width(), frame.height(), frame.pixels())
     };
-    let (w, h, px) = decoded.ok_or_else(|| Error::corrupt("TIFF: a JPEG chunk does not decode"))?;
     let channels = raster.samples;
     for (i, p) in px.chunks_exact(4).enumerate() {
         let (x, y) = ((i as u32) % w.max(1), (i as u32) / w.max(1));

@@ -73,7 +73,9 @@ pub(super) fn read(bytes: &[u8], l: &Layout<'_>, max_alloc: u64) -> Result<Raste
             // FillOrder 2: the bits of each stored byte run least significant first.
             let reversed;
             let data = if l.fill_lsb_first {
-                reversed = data.iter().map(|b| b.reverse_bits()).collect::<Vec<u8>>();
+                let mut copy = try_copy(data)?;
+                copy.iter_mut().for_each(|b| *b = b.reverse_bits());
+                reversed = copy;
                 reversed.as_slice()
             } else {
                 data
@@ -104,6 +106,15 @@ pub(super) fn read(bytes: &[u8], l: &Layout<'_>, max_alloc: u64) -> Result<Raste
     Ok(raster)
 }
 
+/// A copy of `data`, or an error instead of an allocation abort.
+fn try_copy(data: &[u8]) -> Result<Vec<u8>> {
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(data.len())
+        .map_err(|_| Error::too_large(None, "cannot allocate a TIFF chunk."))?;
+    copy.extend_from_slice(data);
+    Ok(copy)
+}
+
 /// The stored bytes of one chunk; a count past the end of the file is cut at it.
 fn chunk_bytes(bytes: &[u8], offset: u64, count: u64) -> Result<&[u8]> {
     let start = usize::try_from(offset).ok().filter(|&s| s <= bytes.len());
@@ -119,11 +130,13 @@ fn chunk_bytes(bytes: &[u8], offset: u64, count: u64) -> Result<&[u8]> {
 fn unpack_row(l: &Layout<'_>, row: &mut [u8], spc: usize, out: &mut Vec<u16>) -> Result<()> {
     out.clear();
     let n = l.chunk_w as usize * spc;
+    out.try_reserve(n)
+        .map_err(|_| Error::too_large(None, "cannot allocate a TIFF row."))?;
     match (l.sample_format, l.bits) {
         (FLOAT, bits) => {
             let size = usize::from(bits / 8);
             if l.predictor == 3 {
-                undo_float_predictor(row, spc, size);
+                undo_float_predictor(row, spc, size)?;
             }
             // After predictor 3 the floats are big-endian whatever the file's order.
             let order = if l.predictor == 3 {
@@ -186,7 +199,7 @@ fn bits_at(row: &[u8], at: usize, bits: usize) -> u16 {
 
 /// Predictor 3 (Adobe's floating point): byte-wise differences along the row, then the
 /// bytes of each float stored as planes, most significant first.
-fn undo_float_predictor(row: &mut [u8], spc: usize, size: usize) {
+fn undo_float_predictor(row: &mut [u8], spc: usize, size: usize) -> Result<()> {
     for i in spc..row.len() {
         let prev = row.get(i - spc).copied().unwrap_or(0);
         if let Some(b) = row.get_mut(i) {
@@ -194,7 +207,7 @@ fn undo_float_predictor(row: &mut [u8], spc: usize, size: usize) {
         }
     }
     let count = row.len() / size.max(1);
-    let shuffled = row.to_vec();
+    let shuffled = try_copy(row)?;
     for i in 0..count {
         for k in 0..size {
             if let (Some(dst), Some(&src)) =
@@ -204,6 +217,7 @@ fn undo_float_predictor(row: &mut [u8], spc: usize, size: usize) {
             }
         }
     }
+    Ok(())
 }
 
 /// Bytes of one YCbCr data unit: h × v luma samples, then Cb and Cr (8-bit only).

@@ -321,6 +321,14 @@ pub(crate) mod tests {
         assert_eq!(ifd.value(TAG_EXTRA_SAMPLES), Some(2));
         assert!(ifd.has(TAG_EXTRA_SAMPLES));
         assert!(!ifd.has(TAG_HEIGHT));
+        let all = |t: &[u8]| {
+            let ifd = ifd0(t).unwrap();
+            let e = ifd.entry(TAG_EXTRA_SAMPLES).unwrap();
+            e.uints().map(Iterator::collect::<Vec<u64>>)
+        };
+        assert_eq!(all(&t), Some(vec![2, 0, 0]));
+        // An array that runs past the data is absent as a whole, not cut.
+        assert_eq!(all(&t[..t.len() - 1]), None);
     }
 
     #[test]

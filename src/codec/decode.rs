@@ -8,12 +8,10 @@ use image::codecs::webp::WebPDecoder;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageReader};
 
 use super::colour::{self, SrgbConversion};
-use super::metadata::ifd::ifd0;
-use super::metadata::tags;
 use super::probe::jpeg::jpeg_has_scan_data;
 use super::probe::png::{png_end_before_truncation, png_has_enough_data};
 use super::probe::{read_header, Header};
-use super::{heif, jpeg_rgba, jpeg_scaled};
+use super::{heif, jpeg_rgba, jpeg_scaled, tiff};
 use crate::error::{Error, Result};
 use crate::format::{ImageFormat, Probe};
 use crate::frame::{rgba_len, Frame, Image, LoopCount};
@@ -121,11 +119,9 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
                 "the PNG holds less image data than its size needs",
             ));
         }
-        // tiff 0.11 panics on some of these (an assertion in its chunk reader).
-        ImageFormat::Tiff if tiled_planar(bytes) => {
-            return Err(Error::corrupt(
-                "tiled TIFF with separate colour planes is not supported",
-            ));
+        // tiff 0.11 panics on tiled planar files and misreads float RGB: ours decodes them.
+        ImageFormat::Tiff if tiff::takes_over(bytes) => {
+            return decode_tiff(bytes, budget);
         }
         _ => {}
     }
@@ -135,7 +131,7 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
             return Ok(Image::still(frame));
         }
         if let Some((w, h, mut cmyk)) = jpeg_rgba::decode_cmyk(bytes, max_side, budget.max_bytes)? {
-            colour::jpeg_cmyk_to_srgb(bytes, &mut cmyk);
+            colour::cmyk_to_srgb(bytes, ImageFormat::Jpeg, &mut cmyk);
             return Ok(Image::still(Frame::from_rgba(w, h, cmyk)?));
         }
     }
@@ -155,8 +151,15 @@ fn decode_still(bytes: &[u8], format: ImageFormat, budget: &Budget) -> Result<Im
         image_format(format).ok_or_else(Error::unsupported_format)?,
     );
     reader.limits(budget.limits.clone());
-    let decoded = reader.decode().map_err(decode_error)?;
-    still_from(decoded, budget)
+    match reader.decode() {
+        Ok(decoded) => still_from(decoded, budget),
+        // A TIFF variant image refuses (palette, CMYK, YCbCr, JPEG, LZMA, fax, ...).
+        // Its error then is ours: it says which feature or which part is at fault.
+        Err(e) if format == ImageFormat::Tiff && !matches!(e, ImageError::Limits(_)) => {
+            decode_tiff(bytes, budget)
+        }
+        Err(e) => Err(decode_error(e)),
+    }
 }
 
 /// The PNG's first `end` bytes (its complete chunks) and an IEND chunk. A PNG cut in or
@@ -177,11 +180,13 @@ fn png_with_iend(bytes: &[u8], end: usize) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// True for a TIFF whose first image is tiled with one plane per colour channel.
-fn tiled_planar(bytes: &[u8]) -> bool {
-    ifd0(bytes).is_some_and(|ifd| {
-        ifd.value(tags::TAG_PLANAR_CONFIGURATION) == Some(2) && ifd.has(tags::TAG_TILE_WIDTH)
-    })
+/// The first page of a TIFF through our own reader (`codec/tiff/`).
+fn decode_tiff(bytes: &[u8], budget: &Budget) -> Result<Image> {
+    let max_side = budget.limits.max_image_width.unwrap_or(u32::MAX);
+    let max_alloc = budget.limits.max_alloc.unwrap_or(u64::MAX);
+    let frame = tiff::decode(bytes, max_side, budget.max_bytes, max_alloc)?;
+    check_frame(frame.width(), frame.height(), 1, budget)?;
+    Ok(Image::still(frame))
 }
 
 fn still_from(decoded: DynamicImage, budget: &Budget) -> Result<Image> {
@@ -514,19 +519,23 @@ mod tests {
     }
 
     #[test]
-    fn tiled_planar_tiff_is_refused_before_the_decoder() {
+    fn tiled_planar_tiff_goes_to_our_reader_not_image() {
+        // tiff 0.11 panics on some tiled planar files; ours says what is missing.
         use crate::codec::metadata::ifd::tests::tiff_with;
+        use crate::codec::metadata::tags;
         let tiff = tiff_with(
             true,
             &[
                 (tags::TAG_WIDTH, 40),
                 (tags::TAG_HEIGHT, 30),
                 (tags::TAG_PLANAR_CONFIGURATION, 2),
+                (0x0115, 3), // SamplesPerPixel
                 (tags::TAG_TILE_WIDTH, 16),
+                (0x0143, 16), // TileLength
             ],
         );
         let e = decode_all(&tiff, &Limits::oss()).unwrap_err();
-        assert!(e.message().contains("separate colour planes"), "{e}");
+        assert!(e.message().contains("fewer chunks"), "{e}");
     }
 
     #[test]

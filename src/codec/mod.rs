@@ -14,6 +14,7 @@ mod jpeg_scaled;
 pub(crate) mod metadata;
 mod probe;
 mod sniff;
+mod tiff;
 
 pub use colour::SrgbConversion;
 pub use decode::{decode, decode_shrunk, Shrunk};

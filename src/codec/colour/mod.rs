@@ -39,7 +39,7 @@ pub(super) fn to_srgb(bytes: &[u8], format: ImageFormat, image: &mut Image) {
 /// or sRGB one.
 pub(super) fn conversion(bytes: &[u8], format: ImageFormat) -> Option<SrgbConversion> {
     let icc = embedded::icc_profile(bytes, format)?;
-    // CMYK pictures are converted from their samples by `jpeg_cmyk_to_srgb`; one that a
+    // CMYK pictures are converted from their samples by `cmyk_to_srgb`; one that a
     // decoder already made RGB (a YCCK JPEG) is left as it is. Bytes 16..20: colour space.
     if icc.get(16..20) == Some(b"CMYK".as_slice()) {
         return None;
@@ -47,16 +47,20 @@ pub(super) fn conversion(bytes: &[u8], format: ImageFormat) -> Option<SrgbConver
     transform::for_profile(&icc).map(SrgbConversion)
 }
 
-/// Turns `samples`, a JPEG's CMYK as stored (4 bytes a pixel), into sRGB RGBA in place:
-/// through the embedded CMYK profile, else naively, `R = (255 − C)(255 − K) / 255` on ink
-/// amounts (no permissively licensed CMYK profile to stand in for libvips' built-in one;
-/// README "Colour"). Photoshop writes CMYK JPEGs inverted and marks them with an Adobe
-/// APP14 segment; like libvips, only those are inverted back.
-pub(super) fn jpeg_cmyk_to_srgb(bytes: &[u8], samples: &mut [u8]) {
-    if jpeg_segments(bytes).any(|(marker, data, _)| marker == 0xEE && data.starts_with(b"Adobe")) {
+/// Turns `samples`, the CMYK of a `format` file as stored (4 bytes a pixel: a JPEG's, or a
+/// TIFF's ink amounts), into sRGB RGBA in place: through the embedded CMYK profile, else
+/// naively, `R = (255 − C)(255 − K) / 255` on ink amounts (no permissively licensed CMYK
+/// profile to stand in for libvips' built-in one; README "Colour"). Photoshop writes CMYK
+/// JPEGs inverted and marks them with an Adobe APP14 segment; like libvips, only those are
+/// inverted back.
+pub(super) fn cmyk_to_srgb(bytes: &[u8], format: ImageFormat, samples: &mut [u8]) {
+    let adobe = format == ImageFormat::Jpeg
+        && jpeg_segments(bytes)
+            .any(|(marker, data, _)| marker == 0xEE && data.starts_with(b"Adobe"));
+    if adobe {
         samples.iter_mut().for_each(|v| *v = 255 - *v);
     }
-    let profile = embedded::icc_profile(bytes, ImageFormat::Jpeg)
+    let profile = embedded::icc_profile(bytes, format)
         .and_then(|icc| transform::for_profile(&icc))
         .filter(|t| matches!(**t, ToSrgb::Cmyk(_)));
     match profile {

@@ -136,6 +136,16 @@ impl<'a> Ifd<'a> {
         self.entries().find(|e| e.tag == tag)?.first_uint()
     }
 
+    /// The byte order of the structure (of 16-bit and wider samples, too).
+    pub(in crate::codec) fn byte_order(&self) -> ByteOrder {
+        self.tiff.order
+    }
+
+    /// The entry of `tag`, if any.
+    pub(crate) fn entry(&self, tag: u16) -> Option<Entry<'a>> {
+        self.entries().find(|e| e.tag == tag)
+    }
+
     /// True when the IFD has an entry for `tag`.
     pub(crate) fn has(&self, tag: u16) -> bool {
         self.entries().any(|e| e.tag == tag)
@@ -196,6 +206,34 @@ impl<'a> Entry<'a> {
         self.tiff
             .data
             .get(at..at.checked_add(usize::try_from(len).ok()?)?)
+    }
+
+    /// Every value when the type is an unsigned integer (BYTE, SHORT, LONG, LONG8): an
+    /// array such as strip offsets or a colour map. `None` when the array does not lie
+    /// wholly within the data, so a count cannot make the caller allocate more than the
+    /// file holds.
+    pub(crate) fn uints(&self) -> Option<impl Iterator<Item = u64> + 'a> {
+        let size: usize = match self.kind()? {
+            1 => 1,
+            3 => 2,
+            4 => 4,
+            16 => 8,
+            _ => return None,
+        };
+        let count = usize::try_from(self.count()?).ok()?;
+        let len = count.checked_mul(size)?;
+        let at = self.value_offset(u64::try_from(len).ok()?)?;
+        let (data, order) = (self.tiff.data, self.tiff.order);
+        data.get(at..at.checked_add(len)?)?;
+        Some((0..count).filter_map(move |i| {
+            let at = at.checked_add(i.checked_mul(size)?)?;
+            match size {
+                1 => data.get(at).copied().map(u64::from),
+                2 => order.u16(data, at).map(u64::from),
+                4 => order.u32(data, at).map(u64::from),
+                _ => order.u64(data, at),
+            }
+        }))
     }
 
     /// The first value when the type is an unsigned integer (BYTE, SHORT, LONG, LONG8).
@@ -283,6 +321,14 @@ pub(crate) mod tests {
         assert_eq!(ifd.value(TAG_EXTRA_SAMPLES), Some(2));
         assert!(ifd.has(TAG_EXTRA_SAMPLES));
         assert!(!ifd.has(TAG_HEIGHT));
+        let all = |t: &[u8]| {
+            let ifd = ifd0(t).unwrap();
+            let e = ifd.entry(TAG_EXTRA_SAMPLES).unwrap();
+            e.uints().map(Iterator::collect::<Vec<u64>>)
+        };
+        assert_eq!(all(&t), Some(vec![2, 0, 0]));
+        // An array that runs past the data is absent as a whole, not cut.
+        assert_eq!(all(&t[..t.len() - 1]), None);
     }
 
     #[test]

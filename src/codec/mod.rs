@@ -16,7 +16,7 @@ mod probe;
 mod sniff;
 
 pub use decode::{decode, decode_shrunk};
-pub use encode::encode;
+pub use encode::{can_encode, encode};
 pub use jpeg_quality::estimate_jpeg_quality;
 pub use probe::probe;
 pub use sniff::sniff;

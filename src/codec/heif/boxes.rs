@@ -211,7 +211,9 @@ pub(super) mod tests {
         let b = [0, 0, 0, 0, b'm', b'd', b'a', b't', 1, 2, 3];
         let got = boxes(&b).next().unwrap().unwrap();
         assert_eq!(got.body, &[1, 2, 3]);
-        let mut b = vec![0, 0, 0, 1, b'x', b'x', b'x', b'x', 0, 0, 0, 0, 0, 0, 0, 17, 9];
+        let mut b = vec![
+            0, 0, 0, 1, b'x', b'x', b'x', b'x', 0, 0, 0, 0, 0, 0, 0, 17, 9,
+        ];
         assert_eq!(boxes(&b).next().unwrap().unwrap().body, &[9]);
         b[15] = 200; // lies
         assert!(boxes(&b).next().unwrap().is_err());
@@ -220,11 +222,13 @@ pub(super) mod tests {
     #[test]
     fn lying_and_truncated_sizes_are_errors() {
         for b in [
-            vec![0, 0, 0, 9, b'a', b'b', b'c', b'd'],    // runs past the end
-            vec![0, 0, 0, 4, b'a', b'b', b'c', b'd'],    // smaller than its header
-            vec![0, 0, 0],                               // truncated header
+            vec![0, 0, 0, 9, b'a', b'b', b'c', b'd'], // runs past the end
+            vec![0, 0, 0, 4, b'a', b'b', b'c', b'd'], // smaller than its header
+            vec![0, 0, 0],                            // truncated header
             vec![0xFF, 0xFF, 0xFF, 0xFF, b'a', b'b', 0], // huge
-            vec![0, 0, 0, 1, b'a', b'b', b'c', b'd', 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+            vec![
+                0, 0, 0, 1, b'a', b'b', b'c', b'd', 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+            ],
         ] {
             let got: Vec<_> = boxes(&b).collect();
             assert!(got.iter().any(Result::is_err), "{b:?}");

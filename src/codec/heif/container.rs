@@ -149,7 +149,10 @@ fn coded(meta: &Meta<'_>, item: &Item) -> Result<Coded> {
     } else {
         (u32::from(r.u16()?), u32::from(r.u16()?))
     };
-    let tiles: Vec<u32> = meta.refs_from(b"dimg", item.id).take(MAX_TILES + 1).collect();
+    let tiles: Vec<u32> = meta
+        .refs_from(b"dimg", item.id)
+        .take(MAX_TILES + 1)
+        .collect();
     if tiles.len() as u64 != u64::from(rows) * u64::from(columns) {
         return Err(corrupt("a grid's tile count is not rows × columns"));
     }
@@ -234,4 +237,216 @@ fn sequence_frames(file: &[u8]) -> Result<Option<u32>> {
         return Ok(Some(r.u32()?.max(1)));
     }
     Ok(None)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::super::boxes::tests::{bx, fbx};
+    use super::*;
+
+    fn infe(id: u16, kind: &[u8; 4]) -> Vec<u8> {
+        let mut b = id.to_be_bytes().to_vec();
+        b.extend_from_slice(&[0, 0]);
+        b.extend_from_slice(kind);
+        b.push(0);
+        fbx(b"infe", 2, 0, &b)
+    }
+
+    fn ispe(w: u32, h: u32) -> Vec<u8> {
+        let mut b = w.to_be_bytes().to_vec();
+        b.extend_from_slice(&h.to_be_bytes());
+        fbx(b"ispe", 0, 0, &b)
+    }
+
+    /// A HEIF file: `items` (id, type, data in idat), `props` (in ipco order), `assoc`
+    /// (item → 1-based property indices), `refs` (type, from, to).
+    pub(in crate::codec::heif) fn heif(
+        items: &[(u16, &[u8; 4], &[u8])],
+        props: &[Vec<u8>],
+        assoc: &[(u16, &[u8])],
+        refs: &[(&[u8; 4], u16, &[u16])],
+    ) -> Vec<u8> {
+        let mut hdlr = vec![0; 4];
+        hdlr.extend_from_slice(b"pict");
+        hdlr.extend_from_slice(&[0; 13]);
+        let mut iinf = (items.len() as u16).to_be_bytes().to_vec();
+        let mut iloc = vec![0x44, 0x00];
+        iloc.extend_from_slice(&(items.len() as u16).to_be_bytes());
+        let mut idat = Vec::new();
+        for (id, kind, data) in items {
+            iinf.extend(infe(*id, kind));
+            iloc.extend_from_slice(&id.to_be_bytes());
+            iloc.extend_from_slice(&[0, 1, 0, 0, 0, 1]); // method 1, dref 0, 1 extent
+            iloc.extend_from_slice(&(idat.len() as u32).to_be_bytes());
+            iloc.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            idat.extend_from_slice(data);
+        }
+        let mut ipma = (assoc.len() as u32).to_be_bytes().to_vec();
+        for (id, list) in assoc {
+            ipma.extend_from_slice(&id.to_be_bytes());
+            ipma.push(list.len() as u8);
+            ipma.extend_from_slice(list);
+        }
+        let mut iprp = bx(b"ipco", &props.concat());
+        iprp.extend(fbx(b"ipma", 0, 0, &ipma));
+        let mut iref = Vec::new();
+        for (kind, from, to) in refs {
+            let mut b = from.to_be_bytes().to_vec();
+            b.extend_from_slice(&(to.len() as u16).to_be_bytes());
+            to.iter()
+                .for_each(|t| b.extend_from_slice(&t.to_be_bytes()));
+            iref.extend(bx(kind, &b));
+        }
+        let meta = [
+            fbx(b"hdlr", 0, 0, &hdlr),
+            fbx(b"pitm", 0, 0, &1u16.to_be_bytes()),
+            fbx(b"iinf", 0, 0, &iinf),
+            fbx(b"iloc", 1, 0, &iloc),
+            bx(b"iprp", &iprp),
+            fbx(b"iref", 0, 0, &iref),
+            bx(b"idat", &idat),
+        ]
+        .concat();
+        let mut file = bx(b"ftyp", b"heic\0\0\0\0mif1heic");
+        file.extend(fbx(b"meta", 0, 0, &meta));
+        file
+    }
+
+    fn grid(rows: u8, cols: u8, w: u16, h: u16) -> Vec<u8> {
+        let mut g = vec![0, 0, rows - 1, cols - 1];
+        g.extend_from_slice(&w.to_be_bytes());
+        g.extend_from_slice(&h.to_be_bytes());
+        g
+    }
+
+    #[test]
+    fn one_item_with_rotation_and_clean_aperture() {
+        let mut clap = Vec::new();
+        for v in [40u32, 1, 30, 1, 0, 1, 0, 1] {
+            clap.extend_from_slice(&v.to_be_bytes());
+        }
+        let file = heif(
+            &[(1, b"hvc1", b"x")],
+            &[ispe(64, 48), bx(b"irot", &[1]), bx(b"clap", &clap)],
+            &[(1, &[1, 3, 2])],
+            &[],
+        );
+        let p = read(&file).unwrap();
+        assert_eq!(p.display_size(), (30, 40));
+        assert_eq!(p.irot, 1);
+        assert_eq!(p.meta.data(p.meta.item(1).unwrap()).unwrap().as_ref(), b"x");
+    }
+
+    #[test]
+    fn grid_of_tiles_and_alpha() {
+        let alpha_urn = fbx(b"auxC", 0, 0, b"urn:mpeg:hevc:2015:auxid:1\0");
+        let file = heif(
+            &[
+                (1, b"grid", &grid(2, 2, 100, 60)),
+                (2, b"hvc1", b""),
+                (3, b"hvc1", b""),
+                (4, b"hvc1", b""),
+                (5, b"hvc1", b""),
+                (6, b"hvc1", b""),
+            ],
+            &[ispe(100, 60), ispe(64, 32), alpha_urn],
+            &[
+                (1, &[1]),
+                (2, &[2]),
+                (3, &[2]),
+                (4, &[2]),
+                (5, &[2]),
+                (6, &[1, 3]),
+            ],
+            &[(b"dimg", 1, &[2, 3, 4, 5]), (b"auxl", 6, &[1])],
+        );
+        let p = read(&file).unwrap();
+        assert_eq!(p.image.tiles, [2, 3, 4, 5]);
+        assert_eq!(
+            (p.image.width, p.image.height, p.image.columns),
+            (100, 60, 2)
+        );
+        assert_eq!(p.alpha.unwrap().tiles, [6]);
+    }
+
+    #[test]
+    fn loops_and_lies_are_errors_not_hangs() {
+        // A grid whose tile is itself.
+        let file = heif(
+            &[(1, b"grid", &grid(1, 1, 10, 10))],
+            &[ispe(10, 10)],
+            &[(1, &[1])],
+            &[(b"dimg", 1, &[1])],
+        );
+        assert!(read(&file).is_err());
+        // A grid of grids.
+        let file = heif(
+            &[
+                (1, b"grid", &grid(1, 1, 10, 10)),
+                (2, b"grid", &grid(1, 1, 10, 10)),
+            ],
+            &[ispe(10, 10)],
+            &[(1, &[1]), (2, &[1])],
+            &[(b"dimg", 1, &[2]), (b"dimg", 2, &[1])],
+        );
+        assert!(read(&file).is_err());
+        // Tiles that do not cover the grid, or too many of them.
+        let file = heif(
+            &[
+                (1, b"grid", &grid(1, 2, 200, 10)),
+                (2, b"hvc1", b""),
+                (3, b"hvc1", b""),
+            ],
+            &[ispe(10, 10)],
+            &[(1, &[1]), (2, &[1]), (3, &[1])],
+            &[(b"dimg", 1, &[2, 3])],
+        );
+        assert!(read(&file).is_err());
+        // An alpha plane that refers to itself and to the primary: read once, no loop.
+        let alpha_urn = fbx(
+            b"auxC",
+            0,
+            0,
+            b"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha\0",
+        );
+        let file = heif(
+            &[(1, b"hvc1", b""), (2, b"hvc1", b"")],
+            &[ispe(8, 8), alpha_urn],
+            &[(1, &[1]), (2, &[1, 2])],
+            &[(b"auxl", 2, &[1, 2]), (b"auxl", 1, &[2])],
+        );
+        assert!(read(&file).unwrap().alpha.is_some());
+        // A property index past the end and an item without ispe.
+        let file = heif(&[(1, b"hvc1", b"")], &[ispe(8, 8)], &[(1, &[9])], &[]);
+        assert!(read(&file).is_err());
+    }
+
+    #[test]
+    fn every_prefix_is_an_error_or_a_reading() {
+        let file = heif(&[(1, b"hvc1", b"abc")], &[ispe(8, 8)], &[(1, &[1])], &[]);
+        assert!(read(&file).is_ok());
+        for len in 0..file.len() {
+            let _ = read(&file[..len]);
+        }
+        // Bytes flipped one at a time.
+        for at in 0..file.len() {
+            let mut bad = file.clone();
+            bad[at] ^= 0xFF;
+            if let Ok(p) = read(&bad) {
+                let _ = p.display_size();
+                let _ = p.meta.item(1).and_then(|i| p.meta.data(i));
+            }
+        }
+    }
+
+    #[test]
+    fn lying_counts_allocate_nothing_large() {
+        // iloc declares 65 535 items and holds none.
+        let mut meta = fbx(b"hdlr", 0, 0, &[0, 0, 0, 0, b'p', b'i', b'c', b't', 0]);
+        meta.extend(fbx(b"pitm", 0, 0, &[0, 1]));
+        meta.extend(fbx(b"iloc", 1, 0, &[0x44, 0, 0xFF, 0xFF]));
+        let mut file = bx(b"ftyp", b"heic\0\0\0\0");
+        file.extend(fbx(b"meta", 0, 0, &meta));
+        assert!(read(&file).is_err());
+    }
 }

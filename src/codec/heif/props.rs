@@ -143,8 +143,9 @@ mod tests {
             h_off: (103, 1),
             v_off: (-308, 1),
         };
-        // 722×1024: centre 360.5, 511.5; left = 103 + 360.5 − 192 = 271.5 → 272
-        assert_eq!(c.crop(722, 1024), Some((272, 20, 385, 330)));
+        // linku_kimono.crop.avif on 722×1024: left = 103 + 360.5 − 192 = 271.5 → 272,
+        // top = −308 + 511.5 − 164.5 = 39
+        assert_eq!(c.crop(722, 1024), Some((272, 39, 385, 330)));
         let bad = Clap {
             width: (800, 1),
             ..c

@@ -95,10 +95,7 @@ pub(super) fn colour_into(pic: &YuvPicture, cicp: Cicp, place: &mut Place<'_>) {
     let canvas_w = place.width as usize;
     for y in 0..vh {
         let out_row = (place.top as usize + y) * canvas_w + place.left as usize;
-        let Some(out) = place
-            .canvas
-            .get_mut(out_row * 4..(out_row + vw) * 4)
-        else {
+        let Some(out) = place.canvas.get_mut(out_row * 4..(out_row + vw) * 4) else {
             return;
         };
         let crow = (y >> sy) * cw;
@@ -144,10 +141,7 @@ pub(super) fn alpha_into(pic: &YuvPicture, full_range: bool, place: &mut Place<'
     let canvas_w = place.width as usize;
     for y in 0..vh {
         let out_row = (place.top as usize + y) * canvas_w + place.left as usize;
-        let Some(out) = place
-            .canvas
-            .get_mut(out_row * 4..(out_row + vw) * 4)
-        else {
+        let Some(out) = place.canvas.get_mut(out_row * 4..(out_row + vw) * 4) else {
             return;
         };
         for (x, px) in out.chunks_exact_mut(4).enumerate() {
@@ -164,7 +158,9 @@ pub(super) fn unpremultiply(rgba: &mut [u8]) {
     for px in rgba.chunks_exact_mut(4) {
         if let [r, g, b, a] = px {
             if *a != 0 && *a != 255 {
-                let f = |c: u8| ((u32::from(c) * 255 + u32::from(*a) / 2) / u32::from(*a)).min(255) as u8;
+                let f = |c: u8| {
+                    ((u32::from(c) * 255 + u32::from(*a) / 2) / u32::from(*a)).min(255) as u8
+                };
                 (*r, *g, *b) = (f(*r), f(*g), f(*b));
             }
         }
@@ -176,7 +172,7 @@ mod tests {
     use super::*;
 
     fn pic(depth: u8, chroma: Chroma, y: u16, cb: u16, cr: u16) -> YuvPicture {
-        let c = if chroma == Chroma::Monochrome { 0 } else { 1 };
+        let c = if chroma == Chroma::Monochrome { 0 } else { 4 };
         let samples = if depth == 8 {
             Samples::U8([vec![y as u8; 4], vec![cb as u8; c], vec![cr as u8; c]])
         } else {

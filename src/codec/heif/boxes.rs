@@ -174,6 +174,7 @@ impl<'a> Reader<'a> {
 
     /// How many bytes are left: a declared count of entries is checked against it before
     /// any vector is sized by that count.
+    #[cfg_attr(not(feature = "heic"), allow(dead_code))]
     pub fn left(&self) -> usize {
         self.b.len().saturating_sub(self.at)
     }

@@ -9,6 +9,8 @@ mod container;
 #[cfg(feature = "heic")]
 mod hevc;
 mod meta;
+// A build without any HEIF codec (the lean one) reads containers but makes no pictures.
+#[cfg_attr(not(any(feature = "heic", feature = "avif")), allow(dead_code))]
 mod picture;
 mod props;
 mod transform;

@@ -56,12 +56,24 @@ pub(in crate::codec) fn exif(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Decodes a HEIC or AVIF file into RGBA8 frames: as many as `admission` lets through,
-/// within the bytes it granted. An image sequence gives its primary (still) image.
-pub(super) fn decode(bytes: &[u8], _probe: &Probe, admission: &Admission) -> Result<Image> {
+/// within the bytes it granted. The admission counts the displayed size; a clean aperture
+/// crops a larger stored picture, which may use more, up to `max_alloc` (the engine's cap
+/// for one decode). An image sequence gives its primary (still) image.
+pub(super) fn decode(
+    bytes: &[u8],
+    _probe: &Probe,
+    admission: &Admission,
+    max_alloc: u64,
+) -> Result<Image> {
     let p = container::read(bytes)?;
     let (w, h) = (p.image.width, p.image.height);
     let len = rgba_len(w, h)?;
-    if len as u64 > admission.decode_bytes() {
+    let budget = if p.clap.is_some() {
+        max_alloc
+    } else {
+        admission.decode_bytes()
+    };
+    if len as u64 > budget {
         return Err(Error::too_large(
             None,
             format!("decoding {w}x{h} needs more memory than allowed"),

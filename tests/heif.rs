@@ -54,7 +54,10 @@ fn damaged_heic_is_a_clean_400() {
     for len in (0..heic.len()).step_by(97) {
         if let Err(e) = ossimg::process(&heic[..len], "image/format,png") {
             assert_eq!(e.status(), 400, "{len}: {e}");
-            assert!(matches!(e.kind(), ErrorKind::BadRequest | ErrorKind::ImageTooLarge));
+            assert!(matches!(
+                e.kind(),
+                ErrorKind::BadRequest | ErrorKind::ImageTooLarge
+            ));
         }
     }
     for at in (0..heic.len()).step_by(13) {

@@ -82,50 +82,111 @@ fn sample(s: &Samples, p: usize, i: usize) -> u16 {
 
 /// Writes `pic`'s colour into the RGB of the canvas at its place (alpha set opaque).
 pub(super) fn colour_into(pic: &YuvPicture, cicp: Cicp, place: &mut Place<'_>) {
+    match &pic.samples {
+        Samples::U8([y, cb, cr]) => convert(pic, [y, cb, cr], cicp, place),
+        Samples::U16([y, cb, cr]) => convert(pic, [y, cb, cr], cicp, place),
+    }
+}
+
+/// Per-sample tables, in output levels (0..=255 before clamping): luma; Cr → R; Cb → G;
+/// Cr → G; Cb → B. For identity (GBR) the chroma tables hold R and B as luma-like levels.
+struct Tables {
+    y: Vec<f32>,
+    r_cr: Vec<f32>,
+    g_cb: Vec<f32>,
+    g_cr: Vec<f32>,
+    b_cb: Vec<f32>,
+}
+
+fn tables(depth: u8, cicp: Cicp) -> Tables {
+    let r = range(depth, cicp.full_range);
+    let n = 1usize << depth.clamp(8, 16);
+    let levels = |f: &dyn Fn(f32) -> f32| (0..n).map(|v| f(v as f32) * 255.0).collect::<Vec<f32>>();
+    let y = levels(&|v| (v - r.y_off) * r.y_scale);
+    let c = |v: f32| (v - r.c_off) * r.c_scale;
+    match coefficients(cicp.matrix) {
+        Some((kr, kb)) => {
+            let kg = 1.0 - kr - kb;
+            Tables {
+                y,
+                r_cr: levels(&|v| 2.0 * (1.0 - kr) * c(v)),
+                g_cb: levels(&|v| -(2.0 * kb * (1.0 - kb) / kg) * c(v)),
+                g_cr: levels(&|v| -(2.0 * kr * (1.0 - kr) / kg) * c(v)),
+                b_cb: levels(&|v| 2.0 * (1.0 - kb) * c(v)),
+            }
+        }
+        None => Tables {
+            r_cr: y.clone(),
+            b_cb: y.clone(),
+            g_cb: Vec::new(),
+            g_cr: Vec::new(),
+            y,
+        },
+    }
+}
+
+fn level(v: f32) -> u8 {
+    (v + 0.5).clamp(0.0, 255.0) as u8
+}
+
+/// Table entry `v`, 0 for a sample past the bit depth (a decoder never gives one).
+fn at<T: Copy + Into<usize>>(table: &[f32], v: T) -> f32 {
+    table.get(v.into()).copied().unwrap_or(0.0)
+}
+
+fn convert<T: Copy + Into<usize>>(
+    pic: &YuvPicture,
+    [yp, cbp, crp]: [&Vec<T>; 3],
+    cicp: Cicp,
+    place: &mut Place<'_>,
+) {
     let (vw, vh) = visible(pic, place);
-    let r = range(pic.bit_depth, cicp.full_range);
-    let k = coefficients(cicp.matrix);
+    let t = tables(pic.bit_depth, cicp);
+    let identity = coefficients(cicp.matrix).is_none();
     let (sx, sy) = match pic.chroma {
         Chroma::Yuv420 => (1, 1),
         Chroma::Yuv422 => (1, 0),
         Chroma::Yuv444 | Chroma::Monochrome => (0, 0),
     };
-    let cw = (pic.width as usize).div_ceil(1 << sx);
     let pw = pic.width as usize;
+    let cw = pw.div_ceil(1 << sx);
     let canvas_w = place.width as usize;
     for y in 0..vh {
         let out_row = (place.top as usize + y) * canvas_w + place.left as usize;
-        let Some(out) = place.canvas.get_mut(out_row * 4..(out_row + vw) * 4) else {
+        let (Some(out), Some(luma)) = (
+            place.canvas.get_mut(out_row * 4..(out_row + vw) * 4),
+            yp.get(y * pw..y * pw + vw),
+        ) else {
             return;
         };
+        if pic.chroma == Chroma::Monochrome {
+            for (px, &l) in out.chunks_exact_mut(4).zip(luma) {
+                let v = level(at(&t.y, l));
+                px.copy_from_slice(&[v, v, v, 255]);
+            }
+            continue;
+        }
         let crow = (y >> sy) * cw;
-        for (x, px) in out.chunks_exact_mut(4).enumerate() {
-            let yv = (f32::from(sample(&pic.samples, 0, y * pw + x)) - r.y_off) * r.y_scale;
-            let rgb = if pic.chroma == Chroma::Monochrome {
-                let v = to_u8(yv);
-                [v, v, v]
+        let (Some(cb), Some(cr)) = (cbp.get(crow..crow + cw), crp.get(crow..crow + cw)) else {
+            return;
+        };
+        for (x, (px, &l)) in out.chunks_exact_mut(4).zip(luma).enumerate() {
+            let (Some(&u), Some(&v)) = (cb.get(x >> sx), cr.get(x >> sx)) else {
+                return;
+            };
+            let rgb = if identity {
+                [
+                    level(at(&t.r_cr, v)),
+                    level(at(&t.y, l)),
+                    level(at(&t.b_cb, u)),
+                ]
             } else {
-                let ci = crow + (x >> sx);
-                let cb = (f32::from(sample(&pic.samples, 1, ci)) - r.c_off) * r.c_scale;
-                let cr = (f32::from(sample(&pic.samples, 2, ci)) - r.c_off) * r.c_scale;
-                match k {
-                    Some((kr, kb)) => {
-                        let kg = 1.0 - kr - kb;
-                        [
-                            to_u8(yv + 2.0 * (1.0 - kr) * cr),
-                            to_u8(
-                                yv - (2.0 * kb * (1.0 - kb) / kg) * cb
-                                    - (2.0 * kr * (1.0 - kr) / kg) * cr,
-                            ),
-                            to_u8(yv + 2.0 * (1.0 - kb) * cb),
-                        ]
-                    }
-                    // Identity: G = Y, B = Cb, R = Cr, each scaled like luma.
-                    None => {
-                        let g = |v: f32| to_u8((v / r.c_scale + r.c_off - r.y_off) * r.y_scale);
-                        [g(cr), to_u8(yv), g(cb)]
-                    }
-                }
+                let yy = at(&t.y, l);
+                [
+                    level(yy + at(&t.r_cr, v)),
+                    level(yy + at(&t.g_cb, u) + at(&t.g_cr, v)),
+                    level(yy + at(&t.b_cb, u)),
+                ]
             };
             px.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
         }

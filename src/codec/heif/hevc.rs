@@ -89,8 +89,10 @@ pub(super) fn decode(hvcc: &[u8], data: &[u8], max_samples: u64) -> Result<YuvPi
     let plane = |src: &[u16], stride: u32, pw: usize, ph: usize| -> Result<Vec<u16>> {
         let mut out = try_filled(pw.checked_mul(ph).ok_or_else(|| corrupt("size"))?, 0u16)?;
         for (row, dst) in out.chunks_exact_mut(pw.max(1)).enumerate() {
-            let at = row * stride as usize;
-            let line = src.get(at..at + pw).ok_or_else(|| corrupt("plane"))?;
+            let line = row
+                .checked_mul(stride as usize)
+                .and_then(|at| src.get(at..at.checked_add(pw)?))
+                .ok_or_else(|| corrupt("plane"))?;
             dst.copy_from_slice(line);
         }
         Ok(out)

@@ -3,11 +3,13 @@
 #   spec_parse  the spec parser + canonical round trip
 #   probe       header probing
 #   pipeline    probe → limits → decode → actions → encode, fixed specs, tight limits
+#   heif        HEIF containers (HEIC/AVIF): probe, info (Exif item), decode to PNG
 #
 #   bash scripts/fuzz.sh smoke [SECONDS]   replay tests/regressions + seeds, fuzz each target
 #                                           SECONDS (default 60); what scripts/test.sh runs
 #   bash scripts/fuzz.sh campaign          the long campaigns: 100 M runs of spec_parse,
-#                                           20 M of probe, 5 M of pipeline, one after another
+#                                           20 M of probe, 5 M of pipeline, 1 M of heif,
+#                                           one after another
 #                                           (one process, one core each), logs in
 #                                           fuzz/logs/; hours on this machine (the parser
 #                                           runs ~50-170 K/s, pipeline ~100-500/s)
@@ -37,7 +39,7 @@ if [ -n "${CARGO_TARGET_DIR:-}" ]; then
   export CARGO_TARGET_DIR="$CARGO_TARGET_DIR/fuzz"
 fi
 
-TARGETS=(spec_parse probe pipeline)
+TARGETS=(spec_parse probe pipeline heif)
 # One process on one core (libFuzzer's default; -jobs would fork and log to ./fuzz-N.log).
 COMMON=(-rss_limit_mb=512 -timeout=10 -print_final_stats=1)
 
@@ -46,6 +48,7 @@ max_len() {
     spec_parse) echo 8192 ;;
     probe) echo 65536 ;;
     pipeline) echo 16384 ;;
+    heif) echo 65536 ;;
   esac
 }
 
@@ -53,7 +56,7 @@ max_len() {
 # and the tests, images from tests/fixtures and ../shared/corpus (or OSSIMG_CORPUS).
 seed() {
   local seeds=fuzz/corpus/seeds
-  rm -rf "$seeds" && mkdir -p "$seeds/spec_parse" "$seeds/probe" "$seeds/pipeline"
+  rm -rf "$seeds" && mkdir -p "$seeds/spec_parse" "$seeds/probe" "$seeds/pipeline" "$seeds/heif"
   local i=0
   grep -rhoE '(x-oss-process=)?(image|style)/[A-Za-z0-9_,/%=.!+-]+' \
     docs/spec/ tests/*.rs src/ 2>/dev/null | sort -u | head -4000 |
@@ -74,9 +77,14 @@ seed() {
     { printf "\\x$(printf %02x $((n % 256)))"; cat "$f"; } >"$seeds/pipeline/$n"
   done < <(find tests/fixtures "$corpus" -type f \
     \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.gif' \
-    -o -iname '*.webp' -o -iname '*.bmp' -o -iname '*.tif' -o -iname '*.tiff' \) \
+    -o -iname '*.webp' -o -iname '*.bmp' -o -iname '*.tif' -o -iname '*.tiff' \
+    -o -iname '*.heic' -o -iname '*.avif' -o -iname '*.avifs' \) \
     -print0 2>/dev/null)
-  echo "seeds: $(ls "$seeds/spec_parse" | wc -l) specs, $(ls "$seeds/probe" | wc -l) images for probe, $(ls "$seeds/pipeline" | wc -l) for pipeline"
+  # HEIF seeds: every HEIC/AVIF within the target's -max_len.
+  while IFS= read -r -d '' f; do
+    if [ "$(stat -c %s "$f")" -le "$(max_len heif)" ]; then cp "$f" "$seeds/heif/"; fi
+  done < <(find tests/fixtures "$corpus" -type f \( -iname '*.heic' -o -iname '*.avif' -o -iname '*.avifs' \) -print0 2>/dev/null)
+  echo "seeds: $(ls "$seeds/spec_parse" | wc -l) specs, $(ls "$seeds/probe" | wc -l) images for probe, $(ls "$seeds/pipeline" | wc -l) for pipeline, $(ls "$seeds/heif" | wc -l) for heif"
 }
 
 # -a: debug assertions (overflow checks) on; -s none: no ASan — the code under test is
@@ -148,6 +156,7 @@ case "$mode" in
     fuzz spec_parse -runs=100000000
     fuzz probe -runs=20000000
     fuzz pipeline -runs=5000000
+    fuzz heif -runs=1000000
     ;;
   run)
     target=${2:?target}

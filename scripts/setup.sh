@@ -30,13 +30,14 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 
-step "apt: clang-19 / llvm-19 / wasi-libc (libwebp for wasm32), chromium + chromedriver (browser tests)"
+step "apt: clang-19 / llvm-19 / wasi-libc (libwebp for wasm32), chromium + chromedriver (browser tests), libheif-examples (heif-convert: the HEIC reference of the decode-fidelity test)"
 missing=()
 command -v clang-19 >/dev/null || missing+=(clang-19)
 command -v llvm-ar-19 >/dev/null || missing+=(llvm-19)
 [ -f /usr/include/wasm32-wasi/stdlib.h ] || missing+=(wasi-libc)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v heif-convert >/dev/null || missing+=(libheif-examples)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq

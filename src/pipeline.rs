@@ -86,12 +86,24 @@ impl Pipeline {
     }
 
     /// The format the result is written in (format.md): the source format unless
-    /// `format` says otherwise, and never GIF for a source that is not a GIF.
-    pub fn output_format(&self, source: ImageFormat) -> ImageFormat {
+    /// `format` says otherwise, and never GIF for a source that is not a GIF. A source
+    /// this build cannot write (HEIC, AVIF without its encoder) becomes JPG when opaque and
+    /// PNG when it has alpha (format.md Q3).
+    pub fn output_format(&self, source: &Probe) -> ImageFormat {
+        let own = match source.format {
+            ImageFormat::Heic | ImageFormat::Avif if !codec::can_encode(source.format) => {
+                if source.has_alpha {
+                    ImageFormat::Png
+                } else {
+                    ImageFormat::Jpeg
+                }
+            }
+            format => format,
+        };
         match self.format.as_ref().map(|f| f.target) {
-            Some(ImageFormat::Gif) if source != ImageFormat::Gif => source,
+            Some(ImageFormat::Gif) if source.format != ImageFormat::Gif => own,
             Some(target) => target,
-            None => source,
+            None => own,
         }
     }
 
@@ -107,7 +119,7 @@ impl Pipeline {
         }
         let animated = probe.format.can_animate()
             && probe.frames > 1
-            && self.keeps_animation(self.output_format(probe.format), options);
+            && self.keeps_animation(self.output_format(probe), options);
         let frames = if animated { probe.frames } else { 1 };
         options.limits.admit(probe, frames)
     }
@@ -201,7 +213,7 @@ impl Pipeline {
         options: &Options,
     ) -> Result<Output> {
         let limits = &options.limits;
-        let output_format = self.output_format(probe.format);
+        let output_format = self.output_format(probe);
         let mut cx = Ctx {
             image,
             source: probe,

@@ -29,6 +29,25 @@ pub fn probe(data: &[u8]) {
     }
 }
 
+/// HEIF (HEIC/AVIF) containers and HEIC decoding on arbitrary bytes: probe, `info` (the
+/// Exif item), then a decode under the tight limits. Errors are fine; a probe that
+/// succeeds must describe a decode that either fails cleanly (400) or gives its size.
+pub fn heif(data: &[u8]) {
+    let Ok(probe) = ossimg::probe(data) else {
+        return;
+    };
+    let mut options = Options::default();
+    options.limits = tight_limits();
+    let _ = ossimg::process_with(data, "image/info", &options);
+    match ossimg::process_with(data, "image/format,png", &options) {
+        Ok(Output::Image { width, height, .. }) => {
+            assert_eq!((width, height), (probe.width, probe.height), "decoded size");
+        }
+        Ok(_) => panic!("an image spec answered JSON"),
+        Err(e) => assert!(e.status() == 400, "{e}"),
+    }
+}
+
 /// The specs the pipeline target runs, one per input (its first byte picks).
 pub const PIPELINE_SPECS: &[&str] = &[
     "image/resize,w_64",

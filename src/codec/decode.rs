@@ -33,7 +33,9 @@ pub fn decode(
     let mut image = match probe.format {
         ImageFormat::Gif => decode_gif(bytes, &budget),
         ImageFormat::WebP => decode_webp(bytes, &budget),
-        ImageFormat::Heic | ImageFormat::Avif => heif::decode(bytes, probe, admission),
+        ImageFormat::Heic | ImageFormat::Avif => {
+            heif::decode(bytes, probe, admission, limits.max_decode_alloc)
+        }
         format => decode_still(bytes, format, &budget),
     }?;
     colour::to_srgb(bytes, probe.format, &mut image);

@@ -15,6 +15,11 @@ use crate::format::ImageFormat;
 use crate::frame::{Frame, Image};
 use crate::limits::Limits;
 
+/// Whether this build writes `format` (HEIC never; AVIF once its encoder lands).
+pub fn can_encode(format: ImageFormat) -> bool {
+    !matches!(format, ImageFormat::Heic | ImageFormat::Avif)
+}
+
 /// Writes `image` as `opts.format`.
 pub fn encode(image: &Image, opts: &EncodeOptions, limits: &Limits) -> Result<Vec<u8>> {
     let quality = opts.quality.clamp(1, 100);

@@ -18,7 +18,7 @@ mod tiff;
 
 pub use colour::SrgbConversion;
 pub use decode::{decode, decode_shrunk, Shrunk};
-pub use encode::encode;
+pub use encode::{can_encode, encode};
 pub use jpeg_quality::estimate_jpeg_quality;
 pub use probe::probe;
 pub use sniff::sniff;

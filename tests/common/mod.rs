@@ -167,6 +167,13 @@ pub fn corpus_manifest(dir: &std::path::Path) -> Vec<serde_json::Value> {
     manifest["files"].as_array().unwrap().clone()
 }
 
+/// The HEIC/AVIF files of `manifest-heic-avif.json` (same fields as `manifest.json`).
+pub fn heif_manifest(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read(dir.join("manifest-heic-avif.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    manifest["files"].as_array().unwrap().clone()
+}
+
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

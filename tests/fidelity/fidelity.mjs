@@ -1,13 +1,20 @@
 // Decode fidelity against libvips (through sharp): every `ok` file of the corpus manifest
 // that libvips decodes is decoded by both to sRGB (first page, stored orientation, flattened
 // on white) and compared by size and by the mean absolute difference per RGB channel.
+// HEIC files (manifest-heic-avif.json) are compared against libheif instead: sharp's
+// prebuilt libheif has no HEVC, so the reference is Debian's `heif-convert`
+// (libheif-examples, installed by scripts/setup.sh --deps), the PNG of the primary image,
+// made at run time (no reference pictures committed: the corpus is not ours to copy).
+// AVIF files are compared against libvips (sharp decodes AV1).
 //
 //   node tests/fidelity/fidelity.mjs [--pkg DIR] [--corpus DIR] [--all]
 //
 // --pkg picks the built package (default pkg/, e.g. an older build for a before/after
 // table); --all prints every row instead of the worst ones. Exit code 1 when a file is over
 // the threshold or refused by us and is not in EXCLUDED below.
-import { readFileSync } from "node:fs";
+import { readFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import sharp from "sharp";
@@ -94,16 +101,55 @@ function mad(a, b) {
   return n ? sum / (n * 3) : 0;
 }
 
+/** The primary image of a HEIF file as libheif decodes it (heif-convert PNG → sRGB RGB). */
+async function libheifRgb(path) {
+  const dir = mkdtempSync(resolve(tmpdir(), "ossimg-heif-"));
+  try {
+    // heif-convert 1.15 writes every top-level image (out-1.png, out-2.png… when more than
+    // one); heif-info lists them in the same order and marks the primary.
+    const info = execFileSync("heif-info", [path], { encoding: "utf8" });
+    const images = info.split("\n").filter((l) => /^image: /.test(l));
+    const primary = Math.max(0, images.findIndex((l) => l.includes("primary")));
+    execFileSync("heif-convert", [path, resolve(dir, "out.png")], { stdio: "ignore" });
+    const files = readdirSync(dir).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    const file = files.length === 1 ? files[0] : files[primary];
+    return await vipsRgb(readFileSync(resolve(dir, file)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const heifFiles = JSON.parse(readFileSync(resolve(corpus, "manifest-heic-avif.json"), "utf8"))
+  .files.filter((f) => f.expect === "ok" && /\.(heic|avifs?)$/.test(f.path));
+// The 200 MP HEIC is a limits file: 0.8 GB of RGBA for each decoder.
+const heifSkipped = new Set(["limits/pillowheif_200MP.heic"]);
+for (const f of heifFiles) {
+  if (/\.avifs?$/.test(f.path)) {
+    EXCLUDED.set(f.path, "AVIF pixels wait for the AV1 decoder (src/codec/heif/av1.rs, feature avif)");
+  }
+}
+
 const manifest = JSON.parse(readFileSync(resolve(corpus, "manifest.json"), "utf8"));
 const rows = [];
 const started = performance.now();
-for (const entry of manifest.files.filter((f) => f.expect === "ok")) {
+const entries = [
+  ...manifest.files.filter((f) => f.expect === "ok"),
+  ...heifFiles.filter((f) => !heifSkipped.has(f.path)),
+];
+for (const entry of entries) {
   const bytes = readFileSync(resolve(corpus, entry.path));
   const sibling = SIBLINGS.get(entry.path);
   let vips;
   try {
-    vips = await vipsRgb(sibling ? readFileSync(resolve(corpus, sibling[0])) : bytes, !sibling);
-  } catch {
+    vips = entry.path.endsWith(".heic")
+      ? await libheifRgb(resolve(corpus, entry.path))
+      : await vipsRgb(sibling ? readFileSync(resolve(corpus, sibling[0])) : bytes, !sibling);
+  } catch (e) {
+    if (entry.path.endsWith(".heic")) {
+      // A HEIC reference must exist: install it rather than pass without comparing.
+      rows.push({ path: entry.path, status: "refused", detail: `no libheif reference (heif-convert: bash scripts/setup.sh --deps): ${String(e.message ?? e).slice(0, 40)}` });
+      continue;
+    }
     rows.push({ path: entry.path, status: "libvips cannot decode" });
     continue;
   }

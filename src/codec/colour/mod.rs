@@ -47,6 +47,19 @@ pub(super) fn conversion(bytes: &[u8], format: ImageFormat) -> Option<SrgbConver
     transform::for_profile(&icc).map(SrgbConversion)
 }
 
+/// Converts a HEIF/AVIF picture to sRGB from the colour its container states: an ICC profile
+/// (`colr` of type `prof`/`rICC`) wins, else the CICP primaries and transfer (`colr` nclx or
+/// the bitstream's own description). The same cached transforms as embedded profiles.
+pub(super) fn heif_to_srgb(icc: Option<&[u8]>, cicp: Option<(u8, u8)>, image: &mut Image) {
+    let t = match icc.filter(|p| !p.is_empty() && p.len() <= embedded::MAX_PROFILE) {
+        Some(icc) => transform::for_profile(icc),
+        None => cicp.and_then(|(primaries, transfer)| transform::for_cicp(primaries, transfer)),
+    };
+    if let Some(t) = t.filter(|t| !matches!(**t, ToSrgb::Cmyk(_))) {
+        image.edit_pixels(|px| t.apply(px));
+    }
+}
+
 /// Turns `samples`, the CMYK of a `format` file as stored (4 bytes a pixel: a JPEG's, or a
 /// TIFF's ink amounts), into sRGB RGBA in place: through the embedded CMYK profile, else
 /// naively, `R = (255 − C)(255 − K) / 255` on ink amounts (no permissively licensed CMYK

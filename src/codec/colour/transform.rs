@@ -4,7 +4,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use moxcms::{
-    ColorProfile, DataColorSpace, Layout, RenderingIntent, Transform8BitExecutor, TransformOptions,
+    CicpColorPrimaries, CicpProfile, ColorProfile, DataColorSpace, Layout, MatrixCoefficients,
+    RenderingIntent, TransferCharacteristics, Transform8BitExecutor, TransformOptions,
 };
 
 /// Converts pixels from one source profile to sRGB RGBA8 in place.
@@ -87,6 +88,48 @@ pub(super) fn for_profile(icc: &[u8]) -> Option<Arc<ToSrgb>> {
         cache.insert(0, (icc.to_vec(), built.clone()));
     }
     built
+}
+
+/// The transform for a colour stated as CICP primaries and transfer (HEIF/AVIF `nclx`),
+/// cached like a profile under a key no ICC profile can have (a profile is ≥ 128 bytes).
+/// `None` for sRGB and BT.709 primaries with an sRGB-like transfer, and for code points
+/// moxcms cannot build (then the pixels are taken as sRGB, as for a broken profile).
+pub(super) fn for_cicp(primaries: u8, transfer: u8) -> Option<Arc<ToSrgb>> {
+    // The SDR video transfers (BT.709, BT.601, BT.2020, unspecified) are shown as sRGB, as
+    // libheif, libvips and browsers show them: their OETF inverted would be scene light,
+    // several levels brighter than what every viewer displays.
+    let transfer = if matches!(transfer, 1 | 2 | 6 | 14 | 15) {
+        13
+    } else {
+        transfer
+    };
+    if matches!(primaries, 1 | 2) && transfer == 13 {
+        return None;
+    }
+    let key = [b'c', b'i', b'c', b'p', primaries, transfer];
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(at) = cache.iter().position(|(k, _)| k.as_slice() == key) {
+        let entry = cache.remove(at);
+        let found = entry.1.clone();
+        cache.insert(0, entry);
+        return found;
+    }
+    let built = build_cicp(primaries, transfer).map(Arc::new);
+    cache.truncate(CACHE_ENTRIES - 1);
+    cache.insert(0, (key.to_vec(), built.clone()));
+    built
+}
+
+fn build_cicp(primaries: u8, transfer: u8) -> Option<ToSrgb> {
+    let cicp = CicpProfile {
+        color_primaries: CicpColorPrimaries::try_from(primaries).ok()?,
+        transfer_characteristics: TransferCharacteristics::try_from(transfer).ok()?,
+        matrix_coefficients: MatrixCoefficients::Bt709,
+        full_range: true,
+    };
+    let source = ColorProfile::new_from_cicp(cicp);
+    let t = transform(&source, Layout::Rgba, Layout::Rgba)?;
+    (!is_identity(t.as_ref())).then_some(ToSrgb::Rgb(t))
 }
 
 fn build(icc: &[u8]) -> Option<ToSrgb> {

@@ -1,19 +1,188 @@
 //! HEIF containers (ISO/IEC 23008-12): HEIC (HEVC-coded) and AVIF (AV1-coded) images.
-//! The container reader finds the primary item, its properties (size, transforms, colour,
-//! alpha) and its coded data; a codec turns that data into a [`YuvPicture`]; `yuv`
-//! makes RGBA8 of it and the colour module sRGB.
+//! The container reader (`boxes`, `meta`, `props`, `container`) finds the primary item,
+//! its properties (size, transforms, colour, alpha) and its coded data; a codec (`hevc`,
+//! `av1`) turns that data into a [`YuvPicture`]; `yuv` makes RGBA8 of it, `transform`
+//! applies clap → irot → imir, and `codec::colour` converts to sRGB.
 
-// The seam the codecs fill in; the allow goes when the first codec lands.
-#[allow(dead_code, unused_imports)]
+mod boxes;
+mod container;
+#[cfg(feature = "heic")]
+mod hevc;
+mod meta;
+// A build without any HEIF codec (the lean one) reads containers but makes no pictures.
+#[cfg_attr(not(any(feature = "heic", feature = "avif")), allow(dead_code))]
 mod picture;
+mod props;
+mod transform;
+mod yuv;
 
+use std::borrow::Cow;
+
+use container::{Codec, Coded, Primary};
+use picture::{Cicp, YuvPicture};
+use props::Prop;
+
+use super::colour;
 use crate::error::{Error, Result};
 use crate::format::Probe;
-use crate::frame::Image;
+use crate::frame::{rgba_len, try_zeroed, Frame, Image};
 use crate::limits::Admission;
 
+/// Header facts of a HEIF file: the displayed size (after clap and irot), frames, alpha.
+pub(super) struct Facts {
+    pub width: u32,
+    pub height: u32,
+    pub frames: u32,
+    pub alpha: bool,
+}
+
+/// Reads the container only. A damaged one is a corrupt-image error; a primary image of a
+/// kind we do not read (overlay, JPEG-in-HEIF…) is the unsupported-format error.
+pub(super) fn facts(bytes: &[u8]) -> Result<Facts> {
+    let p = container::read(bytes)?;
+    let (width, height) = p.display_size();
+    Ok(Facts {
+        width,
+        height,
+        frames: p.frames,
+        alpha: p.alpha.is_some(),
+    })
+}
+
+/// The primary image's EXIF block (a TIFF structure), if the file has one.
+pub(in crate::codec) fn exif(bytes: &[u8]) -> Option<Vec<u8>> {
+    let p = container::read(bytes).ok()?;
+    p.exif().map(Cow::into_owned)
+}
+
 /// Decodes a HEIC or AVIF file into RGBA8 frames: as many as `admission` lets through,
-/// within the bytes it granted.
-pub(super) fn decode(_bytes: &[u8], _probe: &Probe, _admission: &Admission) -> Result<Image> {
-    Err(Error::unsupported_format())
+/// within the bytes it granted. The admission counts the displayed size; a clean aperture
+/// crops a larger stored picture, which may use more, up to `max_alloc` (the engine's cap
+/// for one decode). An image sequence gives its primary (still) image.
+pub(super) fn decode(
+    bytes: &[u8],
+    _probe: &Probe,
+    admission: &Admission,
+    max_alloc: u64,
+) -> Result<Image> {
+    let p = container::read(bytes)?;
+    let (w, h) = (p.image.width, p.image.height);
+    let len = rgba_len(w, h)?;
+    let budget = if p.clap.is_some() {
+        max_alloc
+    } else {
+        admission.decode_bytes()
+    };
+    if len as u64 > budget {
+        return Err(Error::too_large(
+            None,
+            format!("decoding {w}x{h} needs more memory than allowed"),
+        ));
+    }
+    let mut canvas = try_zeroed(len)?;
+    let colour = decode_coded(&p, &p.image, &mut canvas, Plane::Colour)?;
+    if let Some(alpha) = &p.alpha {
+        if (alpha.width, alpha.height) == (w, h) {
+            decode_coded(&p, alpha, &mut canvas, Plane::Alpha)?;
+            let alpha_id = alpha.tiles.first().copied();
+            let premultiplied = p
+                .meta
+                .refs_from(b"prem", p.meta.primary)
+                .any(|id| Some(id) == alpha_id);
+            if premultiplied {
+                yuv::unpremultiply(&mut canvas);
+            }
+        }
+    }
+    let mut image = Image::still(Frame::from_rgba(w, h, canvas)?);
+    transform::apply(&p, &mut image)?;
+    let cicp = p.nclx.or(colour).map(|c| (c.primaries, c.transfer));
+    colour::heif_to_srgb(p.icc, cicp, &mut image);
+    Ok(image)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plane {
+    Colour,
+    Alpha,
+}
+
+/// Decodes every tile of `coded` into its place in `canvas` (RGBA8, `coded`'s size) and
+/// returns the colour description the first tile's bitstream gave.
+fn decode_coded(
+    p: &Primary<'_>,
+    coded: &Coded,
+    canvas: &mut [u8],
+    plane: Plane,
+) -> Result<Option<Cicp>> {
+    let mut first = None;
+    let mut left = 0u32;
+    let mut top = 0u32;
+    let mut row_height = 0u32;
+    for (i, &id) in coded.tiles.iter().enumerate() {
+        if i > 0 && i % coded.columns as usize == 0 {
+            left = 0;
+            top = top.saturating_add(row_height);
+        }
+        let item = p.meta.item(id)?;
+        let config = p
+            .meta
+            .props_of(item)
+            .find_map(|prop| match *prop {
+                Prop::HvcC(c) if coded.codec == Codec::Hevc => Some(c),
+                Prop::Av1C(c) if coded.codec == Codec::Av1 => Some(c),
+                _ => None,
+            })
+            .ok_or_else(|| boxes::corrupt("an image has no codec configuration"))?;
+        let (tw, th) = p
+            .meta
+            .props_of(item)
+            .find_map(|prop| match *prop {
+                Prop::Ispe(w, h) => Some((w, h)),
+                _ => None,
+            })
+            .unwrap_or((coded.width, coded.height));
+        let data = p.meta.data(item)?;
+        // The coded picture may be padded to whole coding blocks, not more.
+        let max = u64::from(tw.saturating_add(64)) * u64::from(th.saturating_add(64));
+        let pic = decode_item(coded.codec, config, &data, max)?;
+        let cicp = p.nclx.or(pic.cicp).unwrap_or(Cicp {
+            primaries: 2,
+            transfer: 2,
+            matrix: 6,
+            full_range: false,
+        });
+        first = first.or(Some(cicp));
+        let mut place = yuv::Place {
+            canvas: &mut *canvas,
+            width: coded.width,
+            height: coded.height,
+            left,
+            top,
+        };
+        match plane {
+            Plane::Colour => yuv::colour_into(&pic, cicp, &mut place),
+            // An alpha plane's range is its own bitstream's, never the colour's nclx.
+            Plane::Alpha => {
+                yuv::alpha_into(&pic, pic.cicp.is_some_and(|c| c.full_range), &mut place)
+            }
+        }
+        left = left.saturating_add(pic.width);
+        row_height = pic.height;
+    }
+    Ok(first)
+}
+
+/// One coded picture through the codec this build has for it.
+fn decode_item(codec: Codec, config: &[u8], data: &[u8], max_samples: u64) -> Result<YuvPicture> {
+    match codec {
+        #[cfg(feature = "heic")]
+        Codec::Hevc => hevc::decode(config, data, max_samples),
+        // With `src/codec/heif/av1.rs` (feature `avif`) this arm becomes
+        // `av1::decode(config, data, max_samples.saturating_mul(4))`.
+        _ => {
+            let _ = (config, data, max_samples);
+            Err(Error::unsupported_format())
+        }
+    }
 }

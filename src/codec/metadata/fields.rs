@@ -8,6 +8,7 @@ use exif::{Context, In, Tag};
 use super::ifd::{unit_len, Tiff};
 use super::tags::tag_name;
 use super::values::format_value;
+use crate::codec::heif;
 use crate::codec::probe::webp;
 use crate::format::ImageFormat;
 
@@ -55,12 +56,12 @@ pub(crate) fn exif_fields(bytes: &[u8], format: ImageFormat) -> Vec<Field> {
             Some(block) => reader.read_raw(block.to_vec()),
             None => return Vec::new(),
         },
-        // HEIF's Exif item: codec::heif, once it reads the container.
-        ImageFormat::Png
-        | ImageFormat::Gif
-        | ImageFormat::Bmp
-        | ImageFormat::Heic
-        | ImageFormat::Avif => return Vec::new(),
+        // HEIF's Exif item, found by the container reader.
+        ImageFormat::Heic | ImageFormat::Avif => match heif::exif(bytes) {
+            Some(block) => reader.read_raw(block),
+            None => return Vec::new(),
+        },
+        ImageFormat::Png | ImageFormat::Gif | ImageFormat::Bmp => return Vec::new(),
     };
     let Ok(exif) = read.or_else(|e| e.distill_partial_result(drop)) else {
         return Vec::new();

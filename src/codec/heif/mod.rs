@@ -7,6 +7,11 @@
 #[allow(dead_code, unused_imports)]
 mod picture;
 
+// AV1 decoding of one coded item; the container reader calls it (the allow goes then).
+#[cfg(feature = "avif")]
+#[allow(dead_code)]
+mod av1;
+
 use crate::error::{Error, Result};
 use crate::format::Probe;
 use crate::frame::Image;

@@ -10,8 +10,8 @@ use std::ptr::NonNull;
 use rav1d::include::dav1d::data::Dav1dData;
 use rav1d::include::dav1d::dav1d::{Dav1dContext, Dav1dLogger, Dav1dSettings};
 use rav1d::include::dav1d::headers::{
-    Dav1dSequenceHeader, DAV1D_PIXEL_LAYOUT_I400, DAV1D_PIXEL_LAYOUT_I420,
-    DAV1D_PIXEL_LAYOUT_I422, DAV1D_PIXEL_LAYOUT_I444,
+    Dav1dSequenceHeader, DAV1D_PIXEL_LAYOUT_I400, DAV1D_PIXEL_LAYOUT_I420, DAV1D_PIXEL_LAYOUT_I422,
+    DAV1D_PIXEL_LAYOUT_I444,
 };
 use rav1d::include::dav1d::picture::Dav1dPicture;
 use rav1d::src::lib as dav1d;
@@ -166,7 +166,10 @@ impl Decoder {
             )
         };
         if res.0 != 0 || context.0.is_none() {
-            return Err(Error::internal(format!("AV1 decoder: cannot open ({})", res.0)));
+            return Err(Error::internal(format!(
+                "AV1 decoder: cannot open ({})",
+                res.0
+            )));
         }
         Ok(context)
     }
@@ -179,7 +182,8 @@ impl Decoder {
             if before > 0 {
                 // SAFETY: the context is open (`open` succeeded, `drop` has not run) and
                 // `input.0` is a `Dav1dData` made by `dav1d_data_create`.
-                let res = unsafe { dav1d::dav1d_send_data(self.0, Some(NonNull::from(&mut input.0))) };
+                let res =
+                    unsafe { dav1d::dav1d_send_data(self.0, Some(NonNull::from(&mut input.0))) };
                 if res.0 != 0 && res != EAGAIN {
                     return Err(Error::corrupt(format!("AV1: bad data ({})", res.0)));
                 }
@@ -222,7 +226,10 @@ impl Input {
         // SAFETY: `data.0` is valid to write a `Dav1dData` to.
         let ptr = unsafe { dav1d::dav1d_data_create(Some(NonNull::from(&mut data.0)), len) };
         if ptr.is_null() || data.0.sz != len {
-            return Err(Error::too_large(None, format!("cannot allocate {len} bytes.")));
+            return Err(Error::too_large(
+                None,
+                format!("cannot allocate {len} bytes."),
+            ));
         }
         // SAFETY: dav1d allocated `len` bytes at `ptr` for us to fill, and nothing else
         // refers to them yet.
@@ -269,7 +276,11 @@ impl Picture {
             .ok_or_else(|| Error::corrupt("AV1: unknown bit depth"))?;
         let (w, h) = match (u32::try_from(p.p.w), u32::try_from(p.p.h)) {
             (Ok(w), Ok(h)) if w > 0 && h > 0 && w <= max_w && h <= max_h => (w, h),
-            _ => return Err(Error::corrupt("AV1: frame size outside the sequence header's")),
+            _ => {
+                return Err(Error::corrupt(
+                    "AV1: frame size outside the sequence header's",
+                ))
+            }
         };
         check_budget(w, h, layout, bit_depth, max_bytes)?;
         let (cw, ch) = layout.chroma_size(w, h);
@@ -357,9 +368,17 @@ mod tests {
                 return None;
             }
             if kind == *first {
-                let skip = if matches!(*first, b"meta" | b"iinf") { 12 } else { 8 };
+                let skip = if matches!(*first, b"meta" | b"iinf") {
+                    12
+                } else {
+                    8
+                };
                 let payload = &bytes[at + skip..end];
-                return if rest.is_empty() { Some(payload) } else { find_box(payload, rest) };
+                return if rest.is_empty() {
+                    Some(payload)
+                } else {
+                    find_box(payload, rest)
+                };
             }
             at = end;
         }
@@ -373,12 +392,21 @@ mod tests {
     /// av1C of the first item and the data of item 1 (the primary image in the corpus
     /// files here), through `iloc` (version 0/1, construction method 0, one extent).
     fn primary(file: &[u8]) -> (Vec<u8>, Vec<u8>) {
-        let av1c = find_box(file, &[b"meta", b"iprp", b"ipco", b"av1C"]).unwrap().to_vec();
+        let av1c = find_box(file, &[b"meta", b"iprp", b"ipco", b"av1C"])
+            .unwrap()
+            .to_vec();
         let iloc = find_box(file, &[b"meta", b"iloc"]).unwrap();
         let version = iloc[0];
-        let (off_size, len_size, base_size) =
-            ((iloc[4] >> 4) as usize, (iloc[4] & 15) as usize, (iloc[5] >> 4) as usize);
-        let index_size = if version >= 1 { (iloc[5] & 15) as usize } else { 0 };
+        let (off_size, len_size, base_size) = (
+            (iloc[4] >> 4) as usize,
+            (iloc[4] & 15) as usize,
+            (iloc[5] >> 4) as usize,
+        );
+        let index_size = if version >= 1 {
+            (iloc[5] & 15) as usize
+        } else {
+            0
+        };
         let count_size = if version < 2 { 2 } else { 4 };
         let mut at = 6;
         let count = be(&iloc[at..], count_size);
@@ -427,7 +455,11 @@ mod tests {
             ("linku_fox.profile0.8bpc.yuv420.avif", 8, Chroma::Yuv420),
             ("linku_fox.profile0.10bpc.yuv420.avif", 10, Chroma::Yuv420),
             ("linku_fox.profile1.8bpc.yuv444.avif", 8, Chroma::Yuv444),
-            ("linku_hato.profile0.8bpc.monochrome.avif", 8, Chroma::Monochrome),
+            (
+                "linku_hato.profile0.8bpc.monochrome.avif",
+                8,
+                Chroma::Monochrome,
+            ),
         ];
         for (name, depth, chroma) in cases {
             let Some(file) = corpus(name) else {
@@ -454,8 +486,10 @@ mod tests {
             // Not a flat picture: the luma plane varies.
             let spread = match &pic.samples {
                 Samples::U8(p) => p[0].iter().max().unwrap() - p[0].iter().min().unwrap(),
-                Samples::U16(p) => (p[0].iter().max().unwrap() >> 2) as u8
-                    - (p[0].iter().min().unwrap() >> 2) as u8,
+                Samples::U16(p) => {
+                    (p[0].iter().max().unwrap() >> 2) as u8
+                        - (p[0].iter().min().unwrap() >> 2) as u8
+                }
             };
             assert!(spread > 64, "{name}: luma spread {spread}");
             assert!(pic.cicp.is_some());

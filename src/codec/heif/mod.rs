@@ -12,6 +12,32 @@ mod picture;
 #[allow(dead_code)]
 mod av1;
 
+/// Decodes an AV1 item for other modules' tests: width, height, mean luma on 0–255, and
+/// the CICP (primaries, transfer, matrix, full range).
+#[cfg(all(test, feature = "avif"))]
+#[allow(clippy::type_complexity)]
+pub(crate) fn av1_decode_for_tests(
+    av1c: &[u8],
+    data: &[u8],
+    max: u64,
+) -> Result<(u32, u32, f64, (u8, u8, u8, bool))> {
+    let pic = av1::decode(av1c, data, max)?;
+    let mean = match &pic.samples {
+        picture::Samples::U8(p) => p[0].iter().map(|&v| f64::from(v)).sum::<f64>(),
+        picture::Samples::U16(p) => p[0]
+            .iter()
+            .map(|&v| f64::from(v >> (pic.bit_depth - 8)))
+            .sum(),
+    } / f64::from(pic.width * pic.height);
+    let c = pic.cicp.ok_or_else(|| Error::corrupt("no CICP"))?;
+    Ok((
+        pic.width,
+        pic.height,
+        mean,
+        (c.primaries, c.transfer, c.matrix, c.full_range),
+    ))
+}
+
 use crate::error::{Error, Result};
 use crate::format::Probe;
 use crate::frame::Image;

@@ -17,6 +17,9 @@ mod sniff;
 
 pub use decode::{decode, decode_shrunk};
 pub use encode::encode;
+#[cfg(feature = "avif")]
+#[doc(hidden)]
+pub use heif::fuzz_av1_decode;
 pub use jpeg_quality::estimate_jpeg_quality;
 pub use probe::probe;
 pub use sniff::sniff;

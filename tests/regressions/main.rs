@@ -21,6 +21,8 @@ fn saved_fuzz_inputs_do_not_panic() {
         match name.split_once('-').map(|(target, _)| target) {
             Some("spec_parse") => drop(harness::spec_parse(&data)),
             Some("probe") => harness::probe(&data),
+            #[cfg(feature = "avif")]
+            Some("av1") => harness::av1(&data),
             Some("pipeline") => {
                 if let Some(Err(e)) = harness::pipeline(&data) {
                     assert!(matches!(e.status(), 400 | 404), "{name}: {e}");

@@ -12,6 +12,14 @@ mod picture;
 #[allow(dead_code)]
 mod av1;
 
+/// The `av1` fuzz target's entry (fuzz/src/lib.rs): the AV1 primitive on arbitrary bytes;
+/// `Ok` holds the picture's width and height.
+#[cfg(feature = "avif")]
+#[doc(hidden)]
+pub fn fuzz_av1_decode(av1c: &[u8], data: &[u8], max_bytes: u64) -> Result<(u32, u32)> {
+    av1::decode(av1c, data, max_bytes).map(|p| (p.width, p.height))
+}
+
 /// Decodes an AV1 item for other modules' tests: width, height, mean luma on 0–255, and
 /// the CICP (primaries, transfer, matrix, full range).
 #[cfg(all(test, feature = "avif"))]

@@ -60,7 +60,7 @@ impl Default for Options {
             fonts: HashMap::new(),
             default_jpeg_quality: 90,
             default_webp_quality: 85,
-            default_avif_quality: 60,
+            default_avif_quality: 55,
             default_auto_orient: true,
             compat_static_gif_rotate: false,
             lenient_rotate_limit: false,

@@ -4,12 +4,14 @@
 #   probe       header probing
 #   pipeline    probe → limits → decode → actions → encode, fixed specs, tight limits
 #   heif        HEIF containers (HEIC/AVIF): probe, info (Exif item), decode to PNG
+#   av1         the AV1 decode primitive (codec::heif::av1): first byte = av1C length, then
+#               the av1C payload and the item's OBUs; seeds in fuzz/seeds/av1/
 #
 #   bash scripts/fuzz.sh smoke [SECONDS]   replay tests/regressions + seeds, fuzz each target
 #                                           SECONDS (default 60); what scripts/test.sh runs
 #   bash scripts/fuzz.sh campaign          the long campaigns: 100 M runs of spec_parse,
 #                                           20 M of probe, 5 M of pipeline, 1 M of heif,
-#                                           one after another
+#                                           1 M of av1, one after another
 #                                           (one process, one core each), logs in
 #                                           fuzz/logs/; hours on this machine (the parser
 #                                           runs ~50-170 K/s, pipeline ~100-500/s)
@@ -39,7 +41,7 @@ if [ -n "${CARGO_TARGET_DIR:-}" ]; then
   export CARGO_TARGET_DIR="$CARGO_TARGET_DIR/fuzz"
 fi
 
-TARGETS=(spec_parse probe pipeline heif)
+TARGETS=(spec_parse probe pipeline heif av1)
 # One process on one core (libFuzzer's default; -jobs would fork and log to ./fuzz-N.log).
 COMMON=(-rss_limit_mb=512 -timeout=10 -print_final_stats=1)
 
@@ -49,6 +51,7 @@ max_len() {
     probe) echo 65536 ;;
     pipeline) echo 16384 ;;
     heif) echo 65536 ;;
+    av1) echo 65536 ;;
   esac
 }
 
@@ -57,6 +60,8 @@ max_len() {
 seed() {
   local seeds=fuzz/corpus/seeds
   rm -rf "$seeds" && mkdir -p "$seeds/spec_parse" "$seeds/probe" "$seeds/pipeline" "$seeds/heif"
+  # AV1 items cut out of corpus AVIF files (committed: the cut needs a container reader).
+  cp -r fuzz/seeds/av1 "$seeds/av1"
   local i=0
   grep -rhoE '(x-oss-process=)?(image|style)/[A-Za-z0-9_,/%=.!+-]+' \
     docs/spec/ tests/*.rs src/ 2>/dev/null | sort -u | head -4000 |
@@ -157,6 +162,7 @@ case "$mode" in
     fuzz probe -runs=20000000
     fuzz pipeline -runs=5000000
     fuzz heif -runs=1000000
+    fuzz av1 -runs=1000000
     ;;
   run)
     target=${2:?target}

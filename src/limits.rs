@@ -212,6 +212,23 @@ impl Limits {
             })
     }
 
+    /// AVIF output: at most 4096 × 2304 px (spec/README.md §5.2, format.md), read as a long
+    /// side ≤ 4096 and a short side ≤ 2304, so a portrait picture of the same size passes
+    /// as its landscape twin does. OSS publishes only "4096 × 2304"; the limit is a 16:9 4K
+    /// frame's pixel budget (what an AV1 level 5 decoder is sized for), and refusing the
+    /// same picture turned upright would break the most common phone output for no gain.
+    pub fn check_avif_output(&self, width: u32, height: u32) -> Result<()> {
+        const LONG: u32 = 4096;
+        const SHORT: u32 = 2304;
+        if width.max(height) > LONG || width.min(height) > SHORT {
+            return Err(Error::bad_request(
+                Some("0040-00000014"),
+                format!("Maximum width and height allowed is {LONG}x{SHORT} pixels for converting avif."),
+            ));
+        }
+        Ok(())
+    }
+
     /// WebP can only store sides up to 16,383 px.
     pub fn check_webp_output(&self, width: u32, height: u32) -> Result<()> {
         if width > self.max_webp_side || height > self.max_webp_side {

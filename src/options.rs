@@ -33,6 +33,9 @@ pub struct Options {
     pub default_jpeg_quality: u8,
     /// WebP quality when the chain has no `quality` action.
     pub default_webp_quality: u8,
+    /// AVIF quality when the chain has no `quality` action (src/codec/encode/avif.rs maps
+    /// it to rav1e's quantizer; chosen so the output matches @jsquash/avif's default size).
+    pub default_avif_quality: u8,
     /// Apply the EXIF orientation when the chain has no `auto-orient`.
     pub default_auto_orient: bool,
     /// `rotate` makes an animation static, as the vendor's rotate page says (README G5);
@@ -57,6 +60,7 @@ impl Default for Options {
             fonts: HashMap::new(),
             default_jpeg_quality: 90,
             default_webp_quality: 85,
+            default_avif_quality: 55,
             default_auto_orient: true,
             compat_static_gif_rotate: false,
             lenient_rotate_limit: false,

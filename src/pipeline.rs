@@ -286,6 +286,7 @@ impl Pipeline {
                 q.output_quality(source_quality)
             }
             None if output == ImageFormat::WebP => options.default_webp_quality,
+            None if output == ImageFormat::Avif => options.default_avif_quality,
             None => options.default_jpeg_quality,
         }
     }

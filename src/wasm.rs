@@ -379,6 +379,9 @@ fn read_options(value: &JsValue) -> Result<Options, JsValue> {
     if let Some(v) = field(value, "defaultWebpQuality")? {
         options.default_webp_quality = read_quality(&v, "defaultWebpQuality")?;
     }
+    if let Some(v) = field(value, "defaultAvifQuality")? {
+        options.default_avif_quality = read_quality(&v, "defaultAvifQuality")?;
+    }
     Ok(options)
 }
 

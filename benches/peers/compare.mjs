@@ -39,7 +39,7 @@ async function workloads() {
     const jpeg = ossProcess(png, "image/format,jpg/quality,Q_90").bytes;
     return [{ id: "W1", title: "smoke: 768×512 JPEG → resize,w_300 → JPEG q85", input: jpeg, ref: () => null, channels: 3 }];
   }
-  const L = await raw(files.L), LP3 = await raw(files.LP3), M = await raw(files.M), MA = await raw(files.MA, 4);
+  const L = await raw(files.L), LP3 = await raw(files.LP3), M = await raw(files.M), MA = await raw(files.MA, 4), MV = await raw(files.MV);
   // W5e: every encoder is given the same pixels, our decode of L (our API takes encoded
   // bytes, and no lossless 12 MP container of sharp's decode fits the 20 MB source limit).
   const { process: ossProcess } = await import("../../pkg/node.js");
@@ -59,6 +59,9 @@ async function workloads() {
     // A 12 MP iPhone HEIC (a committed fixture, BSD-3-Clause). No PSNR: the peer's decode
     // keeps the Display P3 numbers, ours converts them to sRGB, so neither is the reference.
     { id: "M1", title: "12 MP iPhone HEIC → resize,w_1280 → JPEG q85", input: readFileSync(new URL("../../tests/fixtures/pillowheif_arrow_iphone.heic", import.meta.url)), ref: () => null, channels: 3 },
+    // M2 scores against the Lanczos reference of sharp's decode of the AVIF itself.
+    { id: "M2", title: "1920×1080 AVIF → resize,w_300 → JPEG q85", input: files.MV, ref: () => lanczosReference(MV.data, MV.width, MV.height, 3, 300, 169), channels: 3 },
+    { id: "M3", title: "1920×1080 JPEG → w1280 → AVIF (default quality; jSquash speed 6 q50, sharp effort 4 q50)", input: files.M, ref: () => lanczosReference(M.data, M.width, M.height, 3, 1280, 720), channels: 3 },
   ];
 }
 

@@ -76,7 +76,7 @@ function withEllipseAlpha({ out, width, height }) {
 
 /**
  * { L: 4000×3000 JPEG q90, LP3: the same mosaic in Display P3 with its profile embedded (as
- * phones shoot), M: 1920×1080 JPEG q90, MA: 1920×1080 RGBA PNG }.
+ * phones shoot), M: 1920×1080 JPEG q90, MA: 1920×1080 RGBA PNG, MV: M as AVIF }.
  */
 export async function inputs({ quiet = false } = {}) {
   const dir = new URL("images/", CACHE);
@@ -95,6 +95,14 @@ export async function inputs({ quiet = false } = {}) {
     writeFileSync(new URL("M.jpg", dir), await sharp(medium.out, raw(medium)).jpeg({ quality: 90 }).toBuffer());
     writeFileSync(new URL("MA.png", dir), await sharp(withEllipseAlpha(medium), raw(medium, 4)).png().toBuffer());
   }
+  // MV: the same 1920×1080 picture as AVIF (M2's input), written once by sharp (libheif +
+  // aom, quality 60, 4:2:0 8-bit): what a server or camera app typically serves.
+  if (!existsSync(new URL("MV.avif", dir))) {
+    const sharp = (await import("sharp")).default;
+    const m = readFileSync(new URL("M.jpg", dir));
+    writeFileSync(new URL("MV.avif", dir), await sharp(m).avif({ quality: 60, effort: 4, chromaSubsampling: "4:2:0" }).toBuffer());
+  }
+  names.push("MV.avif");
   const files = Object.fromEntries(names.map((n) => [n.split(".")[0], readFileSync(new URL(n, dir))]));
   if (!quiet) {
     for (const n of names) {

@@ -52,6 +52,9 @@ export async function ours() {
     W6: "image/rotate,45/quality,Q_85",
     W7: `image/watermark,text_${WATERMARK_TEXT},size_60,color_FFFFFF,g_se/quality,Q_85`,
     M1: "image/resize,w_1280/quality,Q_85/format,jpg",
+    M2: "image/resize,w_300/quality,Q_85/format,jpg",
+    // No quality: the AVIF default (src/codec/encode/avif.rs), sized like jSquash's q50.
+    M3: "image/resize,w_1280/format,avif",
   };
   const ops = Object.fromEntries(Object.entries(specs).map(([w, spec]) => [w, run(spec)]));
   ops.W5d = (ctx) => new TextEncoder().encode(api.process(ctx.input, specs.W5d).text);
@@ -88,6 +91,8 @@ export async function sharpPeer() {
       W5d: (c) => sharp(c.input).raw().toBuffer(),
       W5e: (c) => c.engineImage.clone().jpeg(jpeg).toBuffer(),
       W6: (c) => sharp(c.input).rotate(45, { background: "#ffffff" }).jpeg(jpeg).toBuffer(),
+      M2: (c) => sharp(c.input).resize(300, 169, { kernel: "lanczos3" }).jpeg(jpeg).toBuffer(),
+      M3: (c) => sharp(c.input).resize(1280, 720, { kernel: "lanczos3" }).avif({ quality: 50, effort: 4 }).toBuffer(),
     },
     prep: {
       W5e: (c) => ({ ...c, engineImage: sharp(c.rgb, { raw: { width: c.width, height: c.height, channels: 3 } }) }),
@@ -162,11 +167,15 @@ export async function photonPeer() {
 export async function jsquashPeer() {
   const dir = (p) => new URL(`./node_modules/@jsquash/${p}`, import.meta.url);
   const compile = (p) => WebAssembly.compile(readFileSync(dir(p)));
-  const [jpegDec, jpegEnc, pngDec, pngEnc, webpEnc, resizeMod] = await Promise.all([
+  const [jpegDec, jpegEnc, pngDec, pngEnc, webpEnc, resizeMod, avifDec, avifEnc] = await Promise.all([
     import("@jsquash/jpeg/decode.js"), import("@jsquash/jpeg/encode.js"),
     import("@jsquash/png/decode.js"), import("@jsquash/png/encode.js"),
     import("@jsquash/webp/encode.js"), import("@jsquash/resize"),
+    import("@jsquash/avif/decode.js"), import("@jsquash/avif/encode.js"),
   ]);
+  // Node: the single-threaded builds (libavif + dav1d to decode, + aom to encode).
+  await avifDec.init(await compile("avif/codec/dec/avif_dec.wasm"));
+  await avifEnc.init(await compile("avif/codec/enc/avif_enc.wasm"));
   await jpegDec.init(await compile("jpeg/codec/dec/mozjpeg_dec.wasm"));
   await jpegEnc.init(await compile("jpeg/codec/enc/mozjpeg_enc.wasm"));
   const png = await compile("png/codec/pkg/squoosh_png_bg.wasm");
@@ -188,7 +197,7 @@ export async function jsquashPeer() {
   };
   return {
     name: "jsquash",
-    wasmFiles: ["jpeg/codec/dec/mozjpeg_dec.wasm", "jpeg/codec/enc/mozjpeg_enc.wasm", "png/codec/pkg/squoosh_png_bg.wasm", "webp/codec/enc/webp_enc_simd.wasm", "resize/lib/resize/pkg/squoosh_resize_bg.wasm"].map(dir),
+    wasmFiles: ["jpeg/codec/dec/mozjpeg_dec.wasm", "jpeg/codec/enc/mozjpeg_enc.wasm", "png/codec/pkg/squoosh_png_bg.wasm", "webp/codec/enc/webp_enc_simd.wasm", "resize/lib/resize/pkg/squoosh_resize_bg.wasm", "avif/codec/dec/avif_dec.wasm", "avif/codec/enc/avif_enc.wasm"].map(dir),
     ops: {
       W1: async (c) => new Uint8Array(await jpegEnc.default(await resize(await jpegDec.default(u8(c.input)), 300, 225), { quality: 85 })),
       W2: async (c) => new Uint8Array(await webpEnc.default(await resize(await jpegDec.default(u8(c.input)), 1280, 720), { quality: 80 })),
@@ -199,6 +208,8 @@ export async function jsquashPeer() {
         const decoded = await heicDecode(c.input);
         return new Uint8Array(await jpegEnc.default(await resize(decoded, 1280, Math.round((decoded.height * 1280) / decoded.width)), { quality: 85 }));
       },
+      M2: async (c) => new Uint8Array(await jpegEnc.default(await resize(await avifDec.default(u8(c.input)), 300, 169), { quality: 85 })),
+      M3: async (c) => new Uint8Array(await avifEnc.default(await resize(await jpegDec.default(u8(c.input)), 1280, 720), { quality: 50, speed: 6 })),
     },
     prep: { W5e: (c) => ({ ...c, engineImage: new ImageData(rgbToRgba(c.rgb), c.width, c.height) }) },
   };
@@ -207,5 +218,5 @@ export async function jsquashPeer() {
 export const peerPackages = () => {
   const file = (name) => new URL(`./node_modules/${name}/package.json`, import.meta.url);
   const v = (name) => (existsSync(file(name)) ? JSON.parse(readFileSync(file(name))).version : "not installed");
-  return { sharp: v("sharp"), "wasm-vips": v("wasm-vips"), "@cf-wasm/photon": v("@cf-wasm/photon"), "@jsquash/jpeg": v("@jsquash/jpeg"), "@jsquash/png": v("@jsquash/png"), "@jsquash/webp": v("@jsquash/webp"), "@jsquash/resize": v("@jsquash/resize"), "libheif-js": v("libheif-js") };
+  return { sharp: v("sharp"), "wasm-vips": v("wasm-vips"), "@cf-wasm/photon": v("@cf-wasm/photon"), "@jsquash/jpeg": v("@jsquash/jpeg"), "@jsquash/png": v("@jsquash/png"), "@jsquash/webp": v("@jsquash/webp"), "@jsquash/resize": v("@jsquash/resize"), "libheif-js": v("libheif-js"), "@jsquash/avif": v("@jsquash/avif") };
 };

@@ -1,6 +1,8 @@
 //! RGBA8 frames → one file format. JPEG, PNG, BMP and TIFF write the first frame; GIF and
 //! WebP write every frame of an animation.
 
+#[cfg(feature = "avif")]
+mod avif;
 mod bmp;
 mod gif;
 mod jpeg;
@@ -33,7 +35,18 @@ pub fn encode(image: &Image, opts: &EncodeOptions, limits: &Limits) -> Result<Ve
         }
         ImageFormat::Bmp => bmp::encode(image.first()),
         ImageFormat::Tiff => tiff::encode(image.first()),
-        ImageFormat::Heic | ImageFormat::Avif => Err(Error::new(
+        #[cfg(feature = "avif")]
+        ImageFormat::Avif => {
+            limits.check_avif_output(image.width(), image.height())?;
+            avif::encode(image.first(), quality)
+        }
+        #[cfg(not(feature = "avif"))]
+        ImageFormat::Avif => Err(Error::new(
+            ErrorKind::NotImplemented,
+            None,
+            format!("This build cannot encode {}.", opts.format.name()),
+        )),
+        ImageFormat::Heic => Err(Error::new(
             ErrorKind::NotImplemented,
             None,
             format!("This build cannot encode {}.", opts.format.name()),

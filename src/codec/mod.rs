@@ -19,6 +19,9 @@ mod tiff;
 pub use colour::SrgbConversion;
 pub use decode::{decode, decode_shrunk, Shrunk};
 pub use encode::{can_encode, encode};
+#[cfg(feature = "avif")]
+#[doc(hidden)]
+pub use heif::fuzz_av1_decode;
 pub use jpeg_quality::estimate_jpeg_quality;
 pub use probe::probe;
 pub use sniff::sniff;

@@ -28,7 +28,17 @@ impl Parse for Format {
             "bmp" => ImageFormat::Bmp,
             "gif" => ImageFormat::Gif,
             "tiff" => ImageFormat::Tiff,
-            "heic" | "avif" => {
+            #[cfg(feature = "avif")]
+            "avif" => ImageFormat::Avif,
+            #[cfg(not(feature = "avif"))]
+            "avif" => {
+                return Err(Error::new(
+                    ErrorKind::NotImplemented,
+                    None,
+                    format!("This build cannot encode {value}."),
+                ))
+            }
+            "heic" => {
                 return Err(Error::new(
                     ErrorKind::NotImplemented,
                     None,
@@ -78,5 +88,19 @@ mod tests {
             Some("0040-00000203")
         );
         assert_eq!(parse(&["heic"]).unwrap_err().code(), "NotImplemented");
+    }
+
+    #[cfg(feature = "avif")]
+    #[test]
+    fn avif_is_a_target_with_the_feature() {
+        assert_eq!(parse(&["avif"]).unwrap().target, ImageFormat::Avif);
+        assert_eq!(parse(&["avif"]).unwrap().to_string(), "avif");
+    }
+
+    #[cfg(not(feature = "avif"))]
+    #[test]
+    fn avif_is_not_implemented_without_the_feature() {
+        let e = parse(&["avif"]).unwrap_err();
+        assert_eq!((e.code(), e.status()), ("NotImplemented", 400));
     }
 }

@@ -22,6 +22,8 @@ fn saved_fuzz_inputs_do_not_panic() {
             Some("spec_parse") => drop(harness::spec_parse(&data)),
             Some("probe") => harness::probe(&data),
             Some("heif") => harness::heif(&data),
+            #[cfg(feature = "avif")]
+            Some("av1") => harness::av1(&data),
             Some("pipeline") => {
                 if let Some(Err(e)) = harness::pipeline(&data) {
                     assert!(matches!(e.status(), 400 | 404), "{name}: {e}");

@@ -47,6 +47,8 @@ export interface Options {
   defaultJpegQuality?: number;
   /** WebP quality when the spec has no `quality` (1..100, default 85). */
   defaultWebpQuality?: number;
+  /** AVIF quality when the spec has no `quality` (1..100, default 55; builds with AVIF). */
+  defaultAvifQuality?: number;
   /** Apply the EXIF orientation when the spec has no `auto-orient` (default true). */
   autoOrient?: boolean;
   /** `rotate` makes animations static, as the vendor's rotate page says (default false). */

@@ -18,6 +18,16 @@ pub(super) enum Codec {
     Av1,
 }
 
+impl Codec {
+    /// What a user calls the files of this codec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::Hevc => "HEIC (HEVC)",
+            Codec::Av1 => "AVIF (AV1)",
+        }
+    }
+}
+
 /// A coded image: one item, or a grid of same-sized tiles cropped to the output size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Coded {

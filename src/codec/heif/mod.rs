@@ -4,6 +4,8 @@
 //! `av1`) turns that data into a [`YuvPicture`]; `yuv` makes RGBA8 of it, `transform`
 //! applies clap → irot → imir, and `codec::colour` converts to sRGB.
 
+#[cfg(feature = "avif")]
+mod av1;
 mod boxes;
 mod container;
 #[cfg(feature = "heic")]
@@ -23,6 +25,41 @@ use picture::{Cicp, YuvPicture};
 use props::Prop;
 
 use super::colour;
+
+/// The `av1` fuzz target's entry (fuzz/src/lib.rs): the AV1 primitive on arbitrary bytes;
+/// `Ok` holds the picture's width and height.
+#[cfg(feature = "avif")]
+#[doc(hidden)]
+pub fn fuzz_av1_decode(av1c: &[u8], data: &[u8], max_bytes: u64) -> Result<(u32, u32)> {
+    av1::decode(av1c, data, max_bytes).map(|p| (p.width, p.height))
+}
+
+/// Decodes an AV1 item for other modules' tests: width, height, mean luma on 0–255, and
+/// the CICP (primaries, transfer, matrix, full range).
+#[cfg(all(test, feature = "avif"))]
+#[allow(clippy::type_complexity)]
+pub(crate) fn av1_decode_for_tests(
+    av1c: &[u8],
+    data: &[u8],
+    max: u64,
+) -> Result<(u32, u32, f64, (u8, u8, u8, bool))> {
+    let pic = av1::decode(av1c, data, max)?;
+    let mean = match &pic.samples {
+        picture::Samples::U8(p) => p[0].iter().map(|&v| f64::from(v)).sum::<f64>(),
+        picture::Samples::U16(p) => p[0]
+            .iter()
+            .map(|&v| f64::from(v >> (pic.bit_depth - 8)))
+            .sum(),
+    } / f64::from(pic.width * pic.height);
+    let c = pic.cicp.ok_or_else(|| Error::corrupt("no CICP"))?;
+    Ok((
+        pic.width,
+        pic.height,
+        mean,
+        (c.primaries, c.transfer, c.matrix, c.full_range),
+    ))
+}
+
 use crate::error::{Error, Result};
 use crate::format::Probe;
 use crate::frame::{rgba_len, try_zeroed, Frame, Image};
@@ -178,11 +215,19 @@ fn decode_item(codec: Codec, config: &[u8], data: &[u8], max_samples: u64) -> Re
     match codec {
         #[cfg(feature = "heic")]
         Codec::Hevc => hevc::decode(config, data, max_samples),
-        // With `src/codec/heif/av1.rs` (feature `avif`) this arm becomes
-        // `av1::decode(config, data, max_samples.saturating_mul(4))`.
+        // Bytes: three planes of up to two bytes a sample, chroma at most as large as luma.
+        #[cfg(feature = "avif")]
+        Codec::Av1 => av1::decode(config, data, max_samples.saturating_mul(6)),
+        #[allow(unreachable_patterns)]
         _ => {
             let _ = (config, data, max_samples);
-            Err(Error::unsupported_format())
+            Err(Error::bad_request(
+                Some("0040-00000005"),
+                format!(
+                    "This build has no {} decoder (ossimg/lean leaves HEIC and AVIF out): use the full build.",
+                    codec.name()
+                ),
+            ))
         }
     }
 }

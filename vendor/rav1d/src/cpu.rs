@@ -248,7 +248,7 @@ pub fn rav1d_set_cpu_flags_mask(mask: c_uint) {
     rav1d_cpu_flags_mask.store(mask, Ordering::SeqCst);
 }
 
-#[no_mangle]
+#[cfg_attr(not(target_arch = "wasm32"), no_mangle)] // ossimg patch: not exported from our .wasm
 #[cold]
 pub extern "C" fn dav1d_set_cpu_flags_mask(mask: c_uint) {
     rav1d_set_cpu_flags_mask(mask)

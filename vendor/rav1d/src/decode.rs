@@ -4995,7 +4995,9 @@ pub fn rav1d_submit_frame(c: &Rav1dContext, state: &mut Rav1dState) -> Rav1dResu
     ) {
         fc.task_thread.error.store(1, Ordering::Relaxed);
         let _ = mem::take(&mut *fc.in_cdf.try_write().unwrap());
-        if f.frame_hdr.as_ref().unwrap().refresh_context != 0 {
+        // ossimg patch: an error before the frame header is set reached `unwrap()` on
+        // `None` (a panic; fuzz input tests/regressions/av1-on-error-without-frame-header).
+        if f.frame_hdr.as_ref().is_some_and(|h| h.refresh_context != 0) {
             let _ = mem::take(&mut f.out_cdf);
         }
         for i in 0..7 {

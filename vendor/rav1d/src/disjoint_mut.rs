@@ -1,3 +1,5 @@
+// ossimg patch: the borrow tracking below (a backtrace per borrow) only with
+// `--cfg ossimg_rav1d_borrow_tracking`, not in every debug-assertions build (fuzzing, tests).
 //! Wrapper that allows concurrent, disjoint mutation of a slice-like owned
 //! structure.
 
@@ -40,9 +42,9 @@ use zerocopy::FromBytes;
 /// that mutably borrowed regions are actually disjoint with all other borrows
 /// for the lifetime of the returned borrow guard.
 #[derive(Default)]
-#[cfg_attr(not(debug_assertions), repr(transparent))]
+#[cfg_attr(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)), repr(transparent))]
 pub struct DisjointMut<T: ?Sized + AsMutPtr> {
-    #[cfg(debug_assertions)]
+    #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
     bounds: debug::DisjointMutAllBounds,
 
     inner: UnsafeCell<T>,
@@ -68,7 +70,7 @@ unsafe impl<T: ?Sized + AsMutPtr + Send> Send for DisjointMut<T> {}
 /// ensure that no intermediary `&` or `&mut` references to `T`'s elements are created.
 ///
 /// The disjointness guarantee is checked at runtime in debug mode
-/// (i.e. [`#[cfg(debug_assertions)]`]), while in release mode,
+/// (i.e. [`#[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]`]), while in release mode,
 /// disjointness must be manually guaranteed.
 /// This is less than ideal, but crucial for performance.
 /// Since [`DisjointMut`] and [`disjoint_mut`](module@self) are only `pub(crate)`,
@@ -86,7 +88,7 @@ impl<T: AsMutPtr> DisjointMut<T> {
     pub const fn new(value: T) -> Self {
         Self {
             inner: UnsafeCell::new(value),
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             bounds: debug::DisjointMutAllBounds::new(),
         }
     }
@@ -104,15 +106,15 @@ impl<T: AsMutPtr> DisjointMut<T> {
     }
 }
 
-#[cfg_attr(not(debug_assertions), repr(transparent))]
+#[cfg_attr(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)), repr(transparent))]
 pub struct DisjointMutGuard<'a, T: ?Sized + AsMutPtr, V: ?Sized> {
     slice: &'a mut V,
 
     phantom: PhantomData<&'a DisjointMut<T>>,
 
-    #[cfg(debug_assertions)]
+    #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
     parent: &'a DisjointMut<T>,
-    #[cfg(debug_assertions)]
+    #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
     bounds: debug::DisjointMutBounds,
 }
 
@@ -126,9 +128,9 @@ impl<'a, T: AsMutPtr> DisjointMutGuard<'a, T, [u8]> {
         DisjointMutGuard {
             slice: V::mut_slice_from(bytes).unwrap(),
             phantom: old_guard.phantom,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             parent: old_guard.parent,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             bounds: mem::take(&mut old_guard.bounds),
         }
     }
@@ -142,9 +144,9 @@ impl<'a, T: AsMutPtr> DisjointMutGuard<'a, T, [u8]> {
         DisjointMutGuard {
             slice: V::mut_from(bytes).unwrap(),
             phantom: old_guard.phantom,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             parent: old_guard.parent,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             bounds: mem::take(&mut old_guard.bounds),
         }
     }
@@ -164,15 +166,15 @@ impl<'a, T: ?Sized + AsMutPtr, V: ?Sized> DerefMut for DisjointMutGuard<'a, T, V
     }
 }
 
-#[cfg_attr(not(debug_assertions), repr(transparent))]
+#[cfg_attr(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)), repr(transparent))]
 pub struct DisjointImmutGuard<'a, T: ?Sized + AsMutPtr, V: ?Sized> {
     slice: &'a V,
 
     phantom: PhantomData<&'a DisjointMut<T>>,
 
-    #[cfg(debug_assertions)]
+    #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
     parent: &'a DisjointMut<T>,
-    #[cfg(debug_assertions)]
+    #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
     bounds: debug::DisjointMutBounds,
 }
 
@@ -186,9 +188,9 @@ impl<'a, T: AsMutPtr> DisjointImmutGuard<'a, T, [u8]> {
         DisjointImmutGuard {
             slice: V::slice_from(bytes).unwrap(),
             phantom: old_guard.phantom,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             parent: old_guard.parent,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             bounds: mem::take(&mut old_guard.bounds),
         }
     }
@@ -202,9 +204,9 @@ impl<'a, T: AsMutPtr> DisjointImmutGuard<'a, T, [u8]> {
         DisjointImmutGuard {
             slice: V::ref_from(bytes).unwrap(),
             phantom: old_guard.phantom,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             parent: old_guard.parent,
-            #[cfg(debug_assertions)]
+            #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
             bounds: mem::take(&mut old_guard.bounds),
         }
     }
@@ -314,7 +316,7 @@ impl<T: ?Sized + AsMutPtr> DisjointMut<T> {
     /// [`index`]: DisjointMut::index
     /// [`index_mut`]: DisjointMut::index_mut
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     pub fn index_mut<'a, I>(&'a self, index: I) -> DisjointMutGuard<'a, T, I::Output>
     where
         I: Into<Bounds> + Clone,
@@ -350,7 +352,7 @@ impl<T: ?Sized + AsMutPtr> DisjointMut<T> {
     ///
     /// [`index_mut`]: DisjointMut::index_mut
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     pub fn index<'a, I>(&'a self, index: I) -> DisjointImmutGuard<'a, T, I::Output>
     where
         I: Into<Bounds> + Clone,
@@ -403,7 +405,7 @@ impl<T: AsMutPtr<Target = u8>> DisjointMut<T> {
     /// references to avoid other potential memory safety issues due to racy
     /// access.
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     pub fn mut_slice_as<'a, I, V>(&'a self, index: I) -> DisjointMutGuard<'a, T, [V]>
     where
         I: SliceBounds,
@@ -432,7 +434,7 @@ impl<T: AsMutPtr<Target = u8>> DisjointMut<T> {
     /// references to avoid other potential memory safety issues due to racy
     /// access.
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     pub fn mut_element_as<'a, V>(&'a self, index: usize) -> DisjointMutGuard<'a, T, V>
     where
         V: AsBytes + FromBytes,
@@ -465,7 +467,7 @@ impl<T: AsMutPtr<Target = u8>> DisjointMut<T> {
     ///
     /// [`index_mut`]: DisjointMut::index_mut
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     pub fn slice_as<'a, I, V>(&'a self, index: I) -> DisjointImmutGuard<'a, T, [V]>
     where
         I: SliceBounds,
@@ -500,7 +502,7 @@ impl<T: AsMutPtr<Target = u8>> DisjointMut<T> {
     ///
     /// [`index_mut`]: DisjointMut::index_mut
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     pub fn element_as<'a, V>(&'a self, index: usize) -> DisjointImmutGuard<'a, T, V>
     where
         V: FromBytes,
@@ -695,7 +697,7 @@ impl<T> DisjointMutIndex<[T]> for usize {
     type Output = <[T] as Index<usize>>::Output;
 
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     unsafe fn get_mut(self, slice: *mut [T]) -> *mut Self::Output {
         let index = self;
         let len = slice.len();
@@ -706,7 +708,7 @@ impl<T> DisjointMutIndex<[T]> for usize {
             unsafe { (slice as *mut T).add(index) }
         } else {
             #[inline(never)]
-            #[cfg_attr(debug_assertions, track_caller)]
+            #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
             fn out_of_bounds(index: usize, len: usize) -> ! {
                 panic!("index out of bounds: the len is {len} but the index is {index}")
             }
@@ -722,7 +724,7 @@ where
     type Output = <[T] as Index<Range<usize>>>::Output;
 
     #[inline] // Inline to see bounds checks in order to potentially elide them.
-    #[cfg_attr(debug_assertions, track_caller)]
+    #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
     unsafe fn get_mut(self, slice: *mut [T]) -> *mut Self::Output {
         let len = slice.len();
         let Range { start, end } = self.to_range(len);
@@ -734,7 +736,7 @@ where
             ptr::slice_from_raw_parts_mut(data, end - start)
         } else {
             #[inline(never)]
-            #[cfg_attr(debug_assertions, track_caller)]
+            #[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), track_caller)]
             fn out_of_bounds(start: usize, end: usize, len: usize) -> ! {
                 if start > end {
                     panic!("slice index starts at {start} but ends at {end}");
@@ -749,7 +751,7 @@ where
     }
 }
 
-#[cfg(not(debug_assertions))]
+#[cfg(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)))]
 mod release {
     use super::*;
 
@@ -772,7 +774,7 @@ mod release {
     }
 }
 
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
 mod debug {
     use super::*;
     use parking_lot::Mutex;
@@ -1046,7 +1048,7 @@ fn test_overlapping_immut() {
 }
 
 #[test]
-#[cfg_attr(debug_assertions, should_panic)]
+#[cfg_attr(all(debug_assertions, ossimg_rav1d_borrow_tracking), should_panic)]
 fn test_overlapping_mut() {
     let mut v: DisjointMut<Vec<u8>> = Default::default();
     v.resize(10, 0u8);
@@ -1059,7 +1061,7 @@ fn test_overlapping_mut() {
 }
 
 #[allow(clippy::undocumented_unsafe_blocks)]
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
 #[test]
 fn test_pointer_write_debug() {
     let mut v: DisjointMut<Vec<[u8; 4]>> = Default::default();
@@ -1086,7 +1088,7 @@ fn test_pointer_write_debug() {
 // Run with miri using the following command:
 // RUSTFLAGS="-C debug-assertions=off" cargo miri test
 #[allow(clippy::undocumented_unsafe_blocks)]
-#[cfg(not(debug_assertions))]
+#[cfg(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)))]
 #[test]
 fn test_pointer_write_release() {
     let mut v: DisjointMut<Vec<[u8; 4]>> = Default::default();
@@ -1158,18 +1160,18 @@ fn test_range_overlap() {
     assert!(!overlaps(8..10, ..=7));
 }
 
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
 pub type DisjointMutSlice<T> = DisjointMut<Box<[T]>>;
 
-#[cfg(not(debug_assertions))]
+#[cfg(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)))]
 pub type DisjointMutSlice<T> = DisjointMut<[T]>;
 
 /// A wrapper around an [`Arc`] of a [`DisjointMut`] slice.
 /// An `Arc<[_]>` can be created, but adding a [`DisjointMut`] in between complicates it.
-/// When `#[cfg(not(debug_assertions))]`, [`DisjointMut`] is `#[repr(transparent)]`
+/// When `#[cfg(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)))]`, [`DisjointMut`] is `#[repr(transparent)]`
 /// around an [`UnsafeCell`], which is also `#[repr(transparent)]`,
 /// so we can just [`std::mem::transmute`] things.
-/// But when `#[cfg(debug_assertions)]`, [`DisjointMut`] has other fields,
+/// But when `#[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]`, [`DisjointMut`] has other fields,
 /// so we can't do this, so we add a [`Box`] around the slice.
 /// Adding this extra allocation and indirection is not ideal,
 /// which is why it's useful to avoid it in release builds.
@@ -1183,12 +1185,12 @@ pub struct DisjointMutArcSlice<T> {
 
 impl<T> FromIterator<T> for DisjointMutArcSlice<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        #[cfg(debug_assertions)]
+        #[cfg(all(debug_assertions, ossimg_rav1d_borrow_tracking))]
         let inner = {
             let box_slice = iter.into_iter().collect::<Box<[_]>>();
             Arc::new(DisjointMut::new(box_slice))
         };
-        #[cfg(not(debug_assertions))]
+        #[cfg(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)))]
         let inner = {
             use std::mem;
 
@@ -1201,7 +1203,7 @@ impl<T> FromIterator<T> for DisjointMutArcSlice<T> {
                 assert!(mem::align_of::<DisjointMut<A>>() == mem::align_of::<A>());
             }
 
-            // SAFETY: When `#[cfg(not(debug_assertions))]`, `DisjointMut` is `#[repr(transparent)]`,
+            // SAFETY: When `#[cfg(not(all(debug_assertions, ossimg_rav1d_borrow_tracking)))]`, `DisjointMut` is `#[repr(transparent)]`,
             // containing only an `UnsafeCell`, which is also `#[repr(transparent)]`.
             unsafe { Arc::from_raw(Arc::into_raw(arc_slice) as *const DisjointMut<[_]>) }
         };

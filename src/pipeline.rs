@@ -401,3 +401,40 @@ impl Output {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(format: ImageFormat, has_alpha: bool) -> Probe {
+        Probe {
+            format,
+            has_alpha,
+            ..Pipeline::pixels_probe(10, 10)
+        }
+    }
+
+    /// spec README §2.3 and format.md Q3: the source's own format when this build writes it,
+    /// else JPG for an opaque picture and PNG for one with alpha.
+    #[test]
+    fn heif_sources_default_to_a_format_this_build_writes() {
+        let pipeline: Pipeline = "image/resize,w_5".parse().unwrap();
+        let out = |format, alpha| pipeline.output_format(&source(format, alpha));
+        assert_eq!(out(ImageFormat::Heic, false), ImageFormat::Jpeg);
+        assert_eq!(out(ImageFormat::Heic, true), ImageFormat::Png);
+        let avif = if cfg!(feature = "avif") {
+            [ImageFormat::Avif, ImageFormat::Avif]
+        } else {
+            [ImageFormat::Jpeg, ImageFormat::Png]
+        };
+        assert_eq!(
+            [out(ImageFormat::Avif, false), out(ImageFormat::Avif, true)],
+            avif
+        );
+        let jpg: Pipeline = "image/format,jpg".parse().unwrap();
+        assert_eq!(
+            jpg.output_format(&source(ImageFormat::Avif, true)),
+            ImageFormat::Jpeg
+        );
+    }
+}

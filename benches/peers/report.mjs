@@ -27,7 +27,13 @@ export function goals(meta, results) {
     }
   }
   check("M1 CPU ÷ libheif-js + jSquash (HEIC → w1280 JPEG)", ratio("M1", "ours", "jsquash"), "≤ 0.7×", (v) => v <= 0.7, "×");
+  check("M2 CPU ÷ @jsquash/avif (AVIF → w300 JPEG)", ratio("M2", "ours", "jsquash"), "≤ 1.0×", (v) => v <= 1.0, "×");
+  check("M3 CPU ÷ @jsquash/avif (JPEG → w1280 AVIF)", ratio("M3", "ours", "jsquash"), "≤ 1.0×", (v) => v <= 1.0, "×");
   const q = (w, p) => get(w, p)?.psnrY;
+  const m3Bytes = get("M3", "ours")?.outBytes && get("M3", "jsquash")?.outBytes ? get("M3", "ours").outBytes / get("M3", "jsquash").outBytes : null;
+  check("M3 AVIF bytes ÷ @jsquash/avif", m3Bytes, "≤ 1.0×", (v) => v <= 1.0, "×");
+  const m3q = q("M3", "ours") != null && q("M3", "jsquash") != null ? q("M3", "ours") - q("M3", "jsquash") : null;
+  check("M3 PSNR-Y − @jsquash/avif", m3q, "≥ 0 dB", (v) => v >= 0, " dB");
   const w1q = q("W1", "ours") != null && q("W1", "wasm-vips-thumbnail") != null ? q("W1", "ours") - q("W1", "wasm-vips-thumbnail") : null;
   check("W1 PSNR-Y − wasm-vips thumbnail", w1q, "≥ −0.3 dB", (v) => v >= -0.3, " dB");
   const bytesRatio = (w, a, b) => (get(w, a)?.outBytes && get(w, b)?.outBytes ? get(w, a).outBytes / get(w, b).outBytes : null);

@@ -17,9 +17,13 @@ use crate::format::ImageFormat;
 use crate::frame::{Frame, Image};
 use crate::limits::Limits;
 
-/// Whether this build writes `format` (HEIC never; AVIF once its encoder lands).
+/// Whether this build writes `format`: HEIC never, AVIF with the `avif` feature.
 pub fn can_encode(format: ImageFormat) -> bool {
-    !matches!(format, ImageFormat::Heic | ImageFormat::Avif)
+    match format {
+        ImageFormat::Heic => false,
+        ImageFormat::Avif => cfg!(feature = "avif"),
+        _ => true,
+    }
 }
 
 /// Writes `image` as `opts.format`.

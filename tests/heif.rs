@@ -68,3 +68,32 @@ fn damaged_heic_is_a_clean_400() {
         }
     }
 }
+
+/// link-u's kimono files (corpus, CC-BY-SA, not committed): every transformed copy must
+/// display as `linku_kimono.png` once the container's `irot` / `imir` are applied. The
+/// AVIFs are lossy, so "the same" is a small MAD, far below a wrong turn or flip.
+#[test]
+fn kimono_transforms_display_as_the_original() {
+    let Some(dir) = common::corpus_or_skip("kimono transforms") else {
+        return;
+    };
+    let avif = dir.join("formats/avif");
+    let original = common::rgba(&std::fs::read(avif.join("linku_kimono.png")).unwrap());
+    for name in [
+        "linku_kimono.rotate90.avif",
+        "linku_kimono.mirror-horizontal.avif",
+    ] {
+        let bytes = std::fs::read(avif.join(name)).unwrap();
+        let (png, ..) = common::image(&bytes, "image/format,png");
+        let ours = common::rgba(&png);
+        assert_eq!(ours.dimensions(), original.dimensions(), "{name}");
+        let mut sum = 0f64;
+        for (a, b) in ours.pixels().zip(original.pixels()) {
+            for c in 0..3 {
+                sum += (f64::from(a[c]) - f64::from(b[c])).abs();
+            }
+        }
+        let mad = sum / (f64::from(ours.width() * ours.height()) * 3.0);
+        assert!(mad < 6.0, "{name}: MAD {mad:.2} against linku_kimono.png");
+    }
+}

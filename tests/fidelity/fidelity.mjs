@@ -123,11 +123,12 @@ const heifFiles = JSON.parse(readFileSync(resolve(corpus, "manifest-heic-avif.js
   .files.filter((f) => f.expect === "ok" && /\.(heic|avifs?)$/.test(f.path));
 // The 200 MP HEIC is a limits file: 0.8 GB of RGBA for each decoder.
 const heifSkipped = new Set(["limits/pillowheif_200MP.heic"]);
-for (const f of heifFiles) {
-  if (/\.avifs?$/.test(f.path)) {
-    EXCLUDED.set(f.path, "AVIF pixels wait for the AV1 decoder (src/codec/heif/av1.rs, feature avif)");
-  }
-}
+// Open AVIF questions (issue 16): monochrome comes out 6.2 off libvips (range or matrix of a
+// grey AV1 stream, not yet found); the clean-aperture crop is 4.4 off libvips, though our
+// crop window (272, 39) is the one that best matches link-u's expected linku_kimono.crop.png
+// (MAD 3.58 against 5.2+ one pixel off), so the two decoders may round the window differently.
+EXCLUDED.set("formats/avif/linku_hato.profile0.8bpc.monochrome.avif", "monochrome AV1: MAD 6.2 against libvips, cause not found yet");
+EXCLUDED.set("formats/avif/linku_kimono.crop.avif", "clap: MAD 4.4 against libvips; our window matches link-u's expected crop best");
 
 const manifest = JSON.parse(readFileSync(resolve(corpus, "manifest.json"), "utf8"));
 const rows = [];

@@ -398,6 +398,8 @@ test("wrangler bundles www/cf-worker and the bundle serves requests", { timeout:
     const upload = log.match(/Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/);
     assert.ok(upload, log);
     console.log(`wrangler bundle: ${upload[0]}`);
+    // Cloudflare's free plan takes Workers of up to 3 MB compressed (README "Cloudflare Worker").
+    assert.ok(Number(upload[2].split(" ")[0]) * 1024 < 3_000_000, `over the free plan's 3 MB: ${upload[0]}`);
     const mf = new Miniflare({
       ...bundleOptions(out),
       bindings: { ORIGIN_URL: originUrl, STYLES },

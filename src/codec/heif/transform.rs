@@ -43,11 +43,13 @@ fn rotate(f: &Frame, quarters: u8) -> Result<Frame> {
     Frame::from_rgba(ow as u32, oh as u32, out)
 }
 
-/// `axis` 0: about a vertical axis (left ↔ right); 1: about a horizontal axis (top ↔ bottom).
+/// `imir`'s `axis` (called `mode` in later editions of ISO/IEC 23008-12): 0 flips top ↔ bottom
+/// (about a horizontal axis), 1 left ↔ right, as libheif and libavif read it; link-u's
+/// `kimono.mirror-horizontal.avif` (axis 1) displays as `kimono.png` only this way.
 fn mirror(f: &Frame, axis: u8) -> Result<Frame> {
     let w = f.width() as usize * 4;
     let mut out = f.pixels().to_vec();
-    if axis == 0 {
+    if axis == 1 {
         for row in out.chunks_exact_mut(w) {
             let (mut a, mut b) = (0, row.len() / 4);
             while a + 1 < b {
@@ -86,9 +88,10 @@ mod tests {
         assert_eq!(&r.pixels()[..4], &[255, 0, 0, 255]);
         let r = rotate(&two(), 2).unwrap();
         assert_eq!(&r.pixels()[..4], &[0, 255, 0, 255]);
-        let m = mirror(&two(), 0).unwrap();
+        // Axis 1 swaps left and right; axis 0 top and bottom (one row: nothing moves).
+        let m = mirror(&two(), 1).unwrap();
         assert_eq!(&m.pixels()[..4], &[0, 255, 0, 255]);
-        let m = mirror(&r, 1).unwrap();
+        let m = mirror(&r, 0).unwrap();
         assert_eq!(m, r);
     }
 }

@@ -319,6 +319,20 @@ impl Image {
         }
     }
 
+    /// Rearranges every frame in place into a `height × width` frame (a quarter turn):
+    /// `f(pixels, width, height)` leaves the turned frame's pixels in the same buffer, so a
+    /// turn never holds the picture twice.
+    pub fn swap_sides_in_place(
+        &mut self,
+        mut f: impl FnMut(&mut [u8], u32, u32) -> Result<()>,
+    ) -> Result<()> {
+        for frame in &mut self.frames {
+            f(&mut frame.pixels, frame.width, frame.height)?;
+            std::mem::swap(&mut frame.width, &mut frame.height);
+        }
+        Ok(())
+    }
+
     /// Replaces every frame by `f(frame)`; `f` must give all frames one size. Each frame
     /// goes as soon as its successor exists, so that an animation is never held twice; after
     /// an error the image is partly mapped (callers drop it).

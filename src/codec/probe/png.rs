@@ -6,9 +6,9 @@ use crate::codec::metadata::orientation::exif_orientation;
 use crate::error::{Error, Result};
 use crate::format::ImageFormat;
 
-/// PNG: IHDR, then every chunk header for tRNS (alpha), eXIf (orientation) and iCCP (an
-/// unknown compression method, which the png crate would ignore). APNG reads as its still
-/// image.
+/// PNG: IHDR, then every chunk header for tRNS (alpha), eXIf (orientation), iCCP (an
+/// unknown compression method, which the png crate would ignore) and PLTE (its length).
+/// APNG reads as its still image.
 pub(super) fn header(b: &[u8]) -> Result<Header> {
     let t = || truncated("PNG");
     let ihdr = slice(b, 16, 13).ok_or_else(t)?;
@@ -39,6 +39,11 @@ pub(super) fn header(b: &[u8]) -> Result<Header> {
                 }
             }
             b"eXIf" if orientation.is_none() => orientation = data.and_then(exif_orientation),
+            // 1 to 256 RGB entries, as libpng requires; the png crate panics on a palette
+            // whose length is no multiple of 3 (found by the pipeline fuzz target).
+            b"PLTE" if data.is_some_and(|d| d.is_empty() || d.len() % 3 != 0 || d.len() > 768) => {
+                return Err(Error::corrupt("invalid PNG palette length"));
+            }
             _ => {}
         }
     }
@@ -130,6 +135,17 @@ mod tests {
     use crate::codec::probe::probe;
     use crate::codec::probe::samples::{facts, is_corrupt, png};
     use crate::format::ImageFormat;
+
+    #[test]
+    fn a_palette_that_is_no_multiple_of_3_is_corrupt() {
+        // The pipeline fuzz target's find (tests/regressions): a 52-byte PLTE made the png
+        // crate index past the palette.
+        let crash = include_bytes!(
+            "../../../tests/regressions/pipeline-png-palette-length-not-multiple-of-3"
+        );
+        let png = &crash[1..]; // the first byte picks the target's spec
+        assert!(is_corrupt(png));
+    }
 
     #[test]
     fn the_end_before_a_truncated_chunk_is_found() {

@@ -19,11 +19,7 @@ use crate::limits::Limits;
 
 /// Whether this build writes `format`: HEIC never, AVIF with the `avif` feature.
 pub fn can_encode(format: ImageFormat) -> bool {
-    match format {
-        ImageFormat::Heic => false,
-        ImageFormat::Avif => cfg!(feature = "avif"),
-        _ => true,
-    }
+    format != ImageFormat::Heic && (format != ImageFormat::Avif || cfg!(feature = "avif"))
 }
 
 /// Writes `image` as `opts.format`.

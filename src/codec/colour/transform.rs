@@ -75,17 +75,23 @@ static CACHE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
 /// profile) or nothing we can do (unreadable, or a colour model the decoded RGBA cannot
 /// carry): the pixels are then taken as sRGB, as libvips does with a broken profile.
 pub(super) fn for_profile(icc: &[u8]) -> Option<Arc<ToSrgb>> {
+    cached(icc, icc.len() <= CACHE_MAX_PROFILE, || build(icc))
+}
+
+/// The transform cached under `key` (most recently used first), else `make`'s, kept when
+/// `keep` says the key is small enough.
+fn cached(key: &[u8], keep: bool, make: impl FnOnce() -> Option<ToSrgb>) -> Option<Arc<ToSrgb>> {
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(at) = cache.iter().position(|(key, _)| key.as_slice() == icc) {
+    if let Some(at) = cache.iter().position(|(k, _)| k.as_slice() == key) {
         let entry = cache.remove(at);
         let found = entry.1.clone();
         cache.insert(0, entry);
         return found;
     }
-    let built = build(icc).map(Arc::new);
-    if icc.len() <= CACHE_MAX_PROFILE {
+    let built = make().map(Arc::new);
+    if keep {
         cache.truncate(CACHE_ENTRIES - 1);
-        cache.insert(0, (icc.to_vec(), built.clone()));
+        cache.insert(0, (key.to_vec(), built.clone()));
     }
     built
 }
@@ -107,17 +113,7 @@ pub(super) fn for_cicp(primaries: u8, transfer: u8) -> Option<Arc<ToSrgb>> {
         return None;
     }
     let key = [b'c', b'i', b'c', b'p', primaries, transfer];
-    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(at) = cache.iter().position(|(k, _)| k.as_slice() == key) {
-        let entry = cache.remove(at);
-        let found = entry.1.clone();
-        cache.insert(0, entry);
-        return found;
-    }
-    let built = build_cicp(primaries, transfer).map(Arc::new);
-    cache.truncate(CACHE_ENTRIES - 1);
-    cache.insert(0, (key.to_vec(), built.clone()));
-    built
+    cached(&key, true, || build_cicp(primaries, transfer))
 }
 
 fn build_cicp(primaries: u8, transfer: u8) -> Option<ToSrgb> {

@@ -60,12 +60,15 @@ pub(super) fn heif_to_srgb(icc: Option<&[u8]>, cicp: Option<(u8, u8)>, image: &m
     }
 }
 
+/// The CMYK profile a CMYK picture without one is taken to have: "Chemical proof" (Graeme W.
+/// Gill, public domain), the one libvips assumes, cut to its A2B table by
+/// `scripts/cmyk-profile.mjs` (54 KB of the original 962 KB).
+const DEFAULT_CMYK_PROFILE: &[u8] = include_bytes!("chemical_proof.icc");
+
 /// Turns `samples`, the CMYK of a `format` file as stored (4 bytes a pixel: a JPEG's, or a
-/// TIFF's ink amounts), into sRGB RGBA in place: through the embedded CMYK profile, else
-/// naively, `R = (255 − C)(255 − K) / 255` on ink amounts (no permissively licensed CMYK
-/// profile to stand in for libvips' built-in one; README "Colour"). Photoshop writes CMYK
-/// JPEGs inverted and marks them with an Adobe APP14 segment; like libvips, only those are
-/// inverted back.
+/// TIFF's ink amounts), into sRGB RGBA in place, through the embedded CMYK profile or else
+/// [`DEFAULT_CMYK_PROFILE`]. Photoshop writes CMYK JPEGs inverted and marks them with an
+/// Adobe APP14 segment; like libvips, only those are inverted back.
 pub(super) fn cmyk_to_srgb(bytes: &[u8], format: ImageFormat, samples: &mut [u8]) {
     let adobe = format == ImageFormat::Jpeg
         && jpeg_segments(bytes)
@@ -73,16 +76,19 @@ pub(super) fn cmyk_to_srgb(bytes: &[u8], format: ImageFormat, samples: &mut [u8]
     if adobe {
         samples.iter_mut().for_each(|v| *v = 255 - *v);
     }
-    let profile = embedded::icc_profile(bytes, format)
+    let is_cmyk = |t: &Arc<ToSrgb>| matches!(**t, ToSrgb::Cmyk(_));
+    let embedded = embedded::icc_profile(bytes, format)
         .and_then(|icc| transform::for_profile(&icc))
-        .filter(|t| matches!(**t, ToSrgb::Cmyk(_)));
-    match profile {
+        .filter(is_cmyk);
+    match embedded.or_else(|| transform::for_profile(DEFAULT_CMYK_PROFILE).filter(is_cmyk)) {
         Some(t) => t.apply(samples),
+        // Unreachable with the profile above (a test builds it); ink amounts kept as grey
+        // levels would be a negative, so fall back to the textbook formula.
         None => samples.chunks_exact_mut(4).for_each(naive_cmyk),
     }
 }
 
-/// One CMYK pixel (ink amounts) to RGBA without a profile, rounded as zune-jpeg does.
+/// One CMYK pixel (ink amounts) to RGBA without a profile: `R = (255 − C)(255 − K) / 255`.
 fn naive_cmyk(px: &mut [u8]) {
     let white = |ink: u8, k: u8| {
         let t = u32::from(255 - ink) * u32::from(255 - k) + 128;
@@ -278,7 +284,7 @@ mod tests {
     #[test]
     fn a_cmyk_jpeg_converts_through_its_embedded_profile() {
         // An Adobe (inverted) CMYK JPEG with a FOGRA39 profile in four APP2 chunks
-        // (tests/fixtures/LICENSES.md). Reference: libvips 8.17 (sharp 0.35.5, lcms2)
+        // (tests/fixtures/LICENSES.md). Reference: libvips 8.18.7 (sharp 0.35.5, lcms 2.19)
         // decoding the same file to sRGB, an independent implementation.
         let jpeg = include_bytes!("../../../tests/fixtures/cmyk_fogra39.jpg");
         let libvips = [
@@ -295,8 +301,8 @@ mod tests {
         assert!(px.chunks_exact(4).all(|p| p[3] == 255));
         let ours = patch_centres(&px);
         assert_eq!(ours[5], [255; 3], "paper white");
-        // Measured 6.3: lcms' darkest tones come out darker (max-ink black 15 vs our 35:
-        // moxcms has no black point compensation); the naive formula is 21 away.
+        // Measured 1.0 with black point compensation (6.3 without: max-ink black 35 instead
+        // of lcms' 15); the naive formula is 21 away.
         let (w, h, mut naive) = crate::codec::jpeg_rgba::decode_cmyk(jpeg, 64, 1 << 20)
             .unwrap()
             .unwrap();
@@ -305,18 +311,15 @@ mod tests {
         naive.chunks_exact_mut(4).for_each(super::naive_cmyk);
         let (profiled, naive) = (mad(&ours, &libvips), mad(&patch_centres(&naive), &libvips));
         assert!(
-            profiled <= 7.0 && naive >= 15.0,
+            profiled <= 2.0 && naive >= 15.0,
             "MAD to libvips: {profiled:.1} with the profile, {naive:.1} naive"
         );
     }
 
     #[test]
-    fn a_cmyk_jpeg_without_profile_converts_naively() {
-        let mut c = [255 - 200, 255 - 100, 255, 255 - 50]; // Adobe-inverted C M Y K
-        c.iter_mut().for_each(|v| *v = 255 - *v);
-        super::naive_cmyk(&mut c);
-        // (255 − ink)(255 − K) / 255: 55 · 205 / 255 = 44.2, 155 · 205 / 255 = 124.6, 205.
-        assert_eq!(c, [44, 125, 205, 255]);
+    fn the_default_cmyk_profile_builds() {
+        let t = super::transform::for_profile(super::DEFAULT_CMYK_PROFILE);
+        assert!(t.is_some_and(|t| matches!(*t, super::ToSrgb::Cmyk(_))));
     }
 
     #[test]

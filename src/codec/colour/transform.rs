@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use moxcms::{
     CicpColorPrimaries, CicpProfile, ColorProfile, DataColorSpace, Layout, MatrixCoefficients,
-    RenderingIntent, TransferCharacteristics, Transform8BitExecutor, TransformOptions,
+    RenderingIntent, ToneReprCurve, TransferCharacteristics, Transform8BitExecutor,
+    TransformF32Executor, TransformOptions,
 };
 
 /// Converts pixels from one source profile to sRGB RGBA8 in place.
@@ -13,7 +14,7 @@ pub(super) enum ToSrgb {
     /// RGBA in, RGBA out; alpha is kept.
     Rgb(Arc<Transform8BitExecutor>),
     /// CMYK (ink amounts, 4 bytes a pixel) in, opaque RGBA out.
-    Cmyk(Arc<Transform8BitExecutor>),
+    Cmyk(Box<CmykToSrgb>),
     /// A grey profile: one curve per output channel, indexed by the grey level (the decoders
     /// give grey pictures as R = G = B).
     Grey(Box<[[u8; 3]; 256]>),
@@ -36,21 +37,7 @@ impl ToSrgb {
                     }
                 }
             }
-            ToSrgb::Cmyk(t) => {
-                let mut scratch = [0u8; CHUNK_PIXELS * 3];
-                for chunk in rgba.chunks_mut(CHUNK_PIXELS * 4) {
-                    let Some(out) = scratch.get_mut(..chunk.len() / 4 * 3) else {
-                        continue;
-                    };
-                    if t.transform(chunk, out).is_ok() {
-                        for (px, rgb) in chunk.chunks_exact_mut(4).zip(out.chunks_exact(3)) {
-                            if let ([r, g, b, a], [pr, pg, pb]) = (px, rgb) {
-                                (*r, *g, *b, *a) = (*pr, *pg, *pb, 255);
-                            }
-                        }
-                    }
-                }
-            }
+            ToSrgb::Cmyk(t) => t.apply(rgba),
             ToSrgb::Grey(lut) => {
                 for px in rgba.chunks_exact_mut(4) {
                     if let [r, g, b, _] = px {
@@ -61,6 +48,128 @@ impl ToSrgb {
             }
         }
     }
+}
+
+/// A CMYK profile to sRGB with black point compensation, as libvips converts CMYK (lcms
+/// with BPC): the profile's darkest black becomes sRGB black instead of a grey (about 35
+/// levels for a press profile). moxcms has no BPC, so the profile goes to linear sRGB in
+/// floats (unclipped), the compensation is applied there, and a table encodes the result.
+pub(super) struct CmykToSrgb {
+    to_linear: Arc<TransformF32Executor>,
+    /// BPC in linear sRGB: `rgb' = matrix · rgb − offset`.
+    matrix: [[f32; 3]; 3],
+    offset: [f32; 3],
+    /// sRGB8 of linear `i / (ENCODE_STEPS − 1)`.
+    encode: Box<[u8]>,
+}
+
+/// Entries of the linear → sRGB8 table: a fifth of a level apart at the darkest.
+const ENCODE_STEPS: usize = 1 << 16;
+
+/// Linear sRGB → PCS XYZ (D50) and back: sRGB's primaries, Bradford-adapted to D50, as the
+/// ICC sRGB profiles state them.
+const SRGB_TO_XYZ_D50: [[f64; 3]; 3] = [
+    [0.436_074_7, 0.385_064_9, 0.143_080_4],
+    [0.222_504_5, 0.716_878_6, 0.060_616_9],
+    [0.013_932_2, 0.097_104_5, 0.714_173_3],
+];
+const XYZ_D50_TO_SRGB: [[f64; 3]; 3] = [
+    [3.133_856_1, -1.616_866_7, -0.490_614_6],
+    [-0.978_768_4, 1.916_141_5, 0.033_454_0],
+    [0.071_945_3, -0.228_991_4, 1.405_242_7],
+];
+const D50: [f64; 3] = [0.9642, 1.0, 0.8249];
+
+impl CmykToSrgb {
+    /// Through moxcms to linear sRGB; lcms' BPC (libvips 8.18, lcms 2.19) with the
+    /// profile's black point taken as the colour of full ink on all four channels (no
+    /// lighter than Y = 0.18, L* 50): XYZ' = white · (XYZ − black) / (white − black).
+    fn new(source: &ColorProfile) -> Option<CmykToSrgb> {
+        let mut linear = ColorProfile::new_srgb();
+        let identity = Some(ToneReprCurve::Parametric(vec![1.0]));
+        (linear.red_trc, linear.green_trc, linear.blue_trc) =
+            (identity.clone(), identity.clone(), identity);
+        // Its CICP tag would have moxcms use sRGB's curve instead of those.
+        linear.cicp = None;
+        let to_linear = transform_with(|options| {
+            source.create_transform_f32(Layout::Rgba, &linear, Layout::Rgb, options)
+        })?;
+        let mut black = [0f32; 3];
+        to_linear.transform(&[1.0; 4], &mut black).ok()?;
+        let mut black = mul(&SRGB_TO_XYZ_D50, black.map(f64::from));
+        if black[1] > 0.184_187 {
+            let lighten = 0.184_187 / black[1];
+            black = black.map(|v| v * lighten);
+        }
+        let scale: [f64; 3] = std::array::from_fn(|c| D50[c] / (D50[c] - black[c]));
+        // matrix = M · S · M⁻¹ and offset = M · S · black, M being XYZ → linear sRGB.
+        let mut matrix = [[0f32; 3]; 3];
+        for (j, column) in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+            .into_iter()
+            .enumerate()
+        {
+            let xyz = mul(&SRGB_TO_XYZ_D50, column);
+            let rgb = mul(&XYZ_D50_TO_SRGB, std::array::from_fn(|c| xyz[c] * scale[c]));
+            for (row, v) in matrix.iter_mut().zip(rgb) {
+                row[j] = v as f32;
+            }
+        }
+        let offset = mul(
+            &XYZ_D50_TO_SRGB,
+            std::array::from_fn(|c| black[c] * scale[c]),
+        );
+        let encode = (0..ENCODE_STEPS)
+            .map(|i| {
+                let v = i as f64 / (ENCODE_STEPS - 1) as f64;
+                let e = if v <= 0.003_130_8 {
+                    12.92 * v
+                } else {
+                    1.055 * v.powf(1.0 / 2.4) - 0.055
+                };
+                (e * 255.0).round() as u8
+            })
+            .collect();
+        Some(CmykToSrgb {
+            to_linear,
+            matrix,
+            offset: offset.map(|v| v as f32),
+            encode,
+        })
+    }
+
+    fn apply(&self, rgba: &mut [u8]) {
+        let mut cmyk = vec![0f32; CHUNK_PIXELS * 4];
+        let mut rgb = vec![0f32; CHUNK_PIXELS * 3];
+        let top = (ENCODE_STEPS - 1) as f32;
+        for chunk in rgba.chunks_mut(CHUNK_PIXELS * 4) {
+            let pixels = chunk.len() / 4;
+            let (Some(cmyk), Some(rgb)) = (cmyk.get_mut(..pixels * 4), rgb.get_mut(..pixels * 3))
+            else {
+                continue;
+            };
+            cmyk.iter_mut()
+                .zip(chunk.iter())
+                .for_each(|(ink, &v)| *ink = f32::from(v) / 255.0);
+            if self.to_linear.transform(cmyk, rgb).is_err() {
+                continue;
+            }
+            for (px, linear) in chunk.chunks_exact_mut(4).zip(rgb.chunks_exact(3)) {
+                let &[r, g, b] = linear else { continue };
+                for ((out, row), offset) in px.iter_mut().zip(&self.matrix).zip(self.offset) {
+                    let v = row[0] * r + row[1] * g + row[2] * b - offset;
+                    let at = (v.clamp(0.0, 1.0) * top + 0.5) as usize;
+                    *out = self.encode.get(at).copied().unwrap_or(u8::MAX);
+                }
+                if let Some(alpha) = px.get_mut(3) {
+                    *alpha = 255;
+                }
+            }
+        }
+    }
+}
+
+fn mul(m: &[[f64; 3]; 3], v: [f64; 3]) -> [f64; 3] {
+    m.map(|row| row[0] * v[0] + row[1] * v[1] + row[2] * v[2])
 }
 
 /// Profiles remembered, most recent first; bytes are compared in full, never by a hash.
@@ -135,8 +244,7 @@ fn build(icc: &[u8]) -> Option<ToSrgb> {
             let t = transform(&source, Layout::Rgba, Layout::Rgba)?;
             (!is_identity(t.as_ref())).then_some(ToSrgb::Rgb(t))
         }
-        // moxcms reads CMYK with the RGBA layout.
-        DataColorSpace::Cmyk => transform(&source, Layout::Rgba, Layout::Rgb).map(ToSrgb::Cmyk),
+        DataColorSpace::Cmyk => CmykToSrgb::new(&source).map(|t| ToSrgb::Cmyk(Box::new(t))),
         DataColorSpace::Gray => {
             let t = transform(&source, Layout::Gray, Layout::Rgb)?;
             let ramp: Vec<u8> = (0..=255).collect();
@@ -166,6 +274,14 @@ fn transform(
     to: Layout,
 ) -> Option<Arc<Transform8BitExecutor>> {
     let srgb = ColorProfile::new_srgb();
+    transform_with(|options| source.create_transform_8bit(from, &srgb, to, options))
+}
+
+/// The first transform `create` makes with the relative colorimetric intent, else the
+/// perceptual one (see [`transform`]).
+fn transform_with<T: ?Sized, E>(
+    create: impl Fn(TransformOptions) -> Result<Arc<T>, E>,
+) -> Option<Arc<T>> {
     [
         RenderingIntent::RelativeColorimetric,
         RenderingIntent::Perceptual,
@@ -176,7 +292,7 @@ fn transform(
             rendering_intent,
             ..TransformOptions::default()
         };
-        source.create_transform_8bit(from, &srgb, to, options).ok()
+        create(options).ok()
     })
 }
 

@@ -5,7 +5,10 @@
 // prebuilt libheif has no HEVC, so the reference is Debian's `heif-convert`
 // (libheif-examples, installed by scripts/setup.sh --deps), the PNG of the primary image,
 // made at run time (no reference pictures committed: the corpus is not ours to copy).
-// AVIF files are compared against libvips (sharp decodes AV1).
+// AVIF files are compared against libvips (sharp decodes AV1). Old-style JPEG TIFFs, which
+// the libtiff inside sharp cannot read (built without OJPEG), are compared against Debian's
+// libtiff (`tiff2rgba`, libtiff-tools, installed by scripts/setup.sh --deps), which libvips
+// would call on them.
 //
 //   node tests/fidelity/fidelity.mjs [--pkg DIR] [--corpus DIR] [--all]
 //
@@ -43,22 +46,10 @@ const EXCLUDED = new Map([
   // drawImage, createImageBitmap and WebCodecs ImageDecoder frame 0 alike, and so do we
   // (`node tests/fidelity/gif-canvas-chromium.mjs` prints it). Flattened on white: MAD ≈ 128 on half the canvas.
   ["formats/gif/imagers_border_touching_layers.gif", "canvas outside frame 1: libvips black, Chromium and ossimg transparent, GIF89a background blue"],
-  // CMYK without a profile: libvips uses its built-in CMYK profile; we have no permissively
-  // licensed one and convert naively, R = (255 - C)(255 - K) / 255 (README "Colour").
-  // No cheap formula closes the gap (issue 15, wt-jpeg): libvips' own CMYK samples of these
-  // files through the naive formula are already MAD 3.21 from its profiled output; a
-  // Beer-Lambert model on published SWOP solid-ink colours is MAD 16+; a 16-parameter
-  // per-ink fit reaches 0.74, but only by fitting this one picture (both files hold it)
-  // with parameters no ink has (cyan taking 27 % of red), so it would be wrong elsewhere.
-  ["formats/jpeg/pil_sample_cmyk.jpg", "CMYK without profile, naive conversion (MAD 4.5)"],
-  ["formats/tiff/pillow_tiff_strip_cmyk_jpeg.tif", "CMYK without profile, naive conversion (MAD 4.5)"],
   // libvips is the odd one out: the file is a ladder photo with a separate (planar) alpha
   // plane; libvips shows it as horizontal stripes (rows of the two planes interleaved),
   // our decode shows the photo, as Pillow ("La") does.
   ["formats/tiff/imagetiff_minisblack-2c-8b-alpha.tiff", "libvips misreads the planar grey + alpha (stripes); ours is the photo"],
-  // Old-style JPEG (compression 6) with its tables in JPEGQTables/DCTables/ACTables: the
-  // libtiff inside sharp is built without OJPEG and gives a blank white picture; we refuse.
-  ["formats/tiff/libtiffpic_zackthecat.tif", "old-style JPEG: neither decodes it (libvips: blank white)"],
 ]);
 
 /**
@@ -67,15 +58,14 @@ const EXCLUDED = new Map([
  * within MAX_MAD like any other file. The reason says why libvips' own decode is not used.
  */
 const SIBLINGS = new Map([
-  // CMYK + alpha made from rgb-3c-8b by C = 255 - R etc., K = 0: our naive conversion gives
-  // the RGB file's colours back exactly (compared without alpha, which only this file has;
-  // our alpha equals libvips'); libvips' built-in CMYK profile gives other colours (MAD 10).
-  ["formats/tiff/imagetiff_cmyk-4c-8b.tiff", ["formats/tiff/imagetiff_rgb-3c-8b.tiff", "CMYK made naively from the RGB file"]],
   // The libtiff inside sharp has no LZMA codec: libvips gives an all-black picture.
   ["formats/tiff/pillow_hopper_lzma.tif", ["formats/tiff/pillow_hopper_lzw.tif", "libvips has no LZMA"]],
   // libvips refuses tiled files with separate planes; the same picture, Deflate-striped.
   ["formats/tiff/pillow_tiff_tiled_planar_lzw.tiff", ["formats/tiff/pillow_tiff_adobe_deflate.tif", "libvips refuses tiled planar"]],
 ]);
+
+/** Old-style JPEG TIFFs: sharp's libvips gives a blank white picture for them. */
+const LIBTIFF = new Set(["formats/tiff/libtiffpic_zackthecat.tif"]);
 
 const { process: ossProcess } = await import(pathToFileURL(resolve(pkgDir, "node.js")).href);
 sharp.concurrency(1);
@@ -99,6 +89,17 @@ function mad(a, b) {
     }
   }
   return n ? sum / (n * 3) : 0;
+}
+
+/** A TIFF as libtiff's RGBA interface reads it (tiff2rgba, then its RGBA as sharp reads it). */
+async function libtiffRgb(path) {
+  const dir = mkdtempSync(resolve(tmpdir(), "ossimg-tiff-"));
+  try {
+    execFileSync("tiff2rgba", [path, resolve(dir, "out.tif")], { stdio: "ignore" });
+    return await vipsRgb(readFileSync(resolve(dir, "out.tif")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The primary image of a HEIF file as libheif decodes it (heif-convert PNG → sRGB RGB). */
@@ -142,13 +143,18 @@ for (const entry of entries) {
   const sibling = SIBLINGS.get(entry.path);
   let vips;
   try {
-    vips = entry.path.endsWith(".heic")
-      ? await libheifRgb(resolve(corpus, entry.path))
-      : await vipsRgb(sibling ? readFileSync(resolve(corpus, sibling[0])) : bytes, !sibling);
-  } catch (e) {
     if (entry.path.endsWith(".heic")) {
-      // A HEIC reference must exist: install it rather than pass without comparing.
-      rows.push({ path: entry.path, status: "refused", detail: `no libheif reference (heif-convert: bash scripts/setup.sh --deps): ${String(e.message ?? e).slice(0, 40)}` });
+      vips = await libheifRgb(resolve(corpus, entry.path));
+    } else if (LIBTIFF.has(entry.path)) {
+      vips = await libtiffRgb(resolve(corpus, entry.path));
+    } else {
+      vips = await vipsRgb(sibling ? readFileSync(resolve(corpus, sibling[0])) : bytes, !sibling);
+    }
+  } catch (e) {
+    const tool = entry.path.endsWith(".heic") ? "libheif (heif-convert)" : LIBTIFF.has(entry.path) ? "libtiff (tiff2rgba)" : undefined;
+    if (tool) {
+      // These references must exist: install them rather than pass without comparing.
+      rows.push({ path: entry.path, status: "refused", detail: `no ${tool} reference (bash scripts/setup.sh --deps): ${String(e.message ?? e).slice(0, 40)}` });
       continue;
     }
     rows.push({ path: entry.path, status: "libvips cannot decode" });
@@ -168,7 +174,9 @@ for (const entry of entries) {
     continue;
   }
   const d = mad(ours, vips);
-  const detail = sibling ? `vs libvips on ${sibling[0].split("/").pop()}: ${sibling[1]}` : undefined;
+  const detail = sibling
+    ? `vs libvips on ${sibling[0].split("/").pop()}: ${sibling[1]}`
+    : LIBTIFF.has(entry.path) ? "vs libtiff's tiff2rgba: sharp's libtiff has no old-style JPEG" : undefined;
   rows.push({ path: entry.path, status: d <= MAX_MAD ? "ok" : "over", mad: d, detail });
 }
 const seconds = (performance.now() - started) / 1000;

@@ -236,6 +236,24 @@ impl<'a> Entry<'a> {
         }))
     }
 
+    /// The first `N` values of a RATIONAL array (numerator / denominator, a 0 denominator
+    /// giving `None`); `None` unless the entry is RATIONAL with at least `N` values within
+    /// the data.
+    pub(crate) fn rationals<const N: usize>(&self) -> Option<[f64; N]> {
+        if self.kind()? != 5 || self.count()? < N as u64 {
+            return None;
+        }
+        let at = self.value_offset(8u64.checked_mul(self.count()?)?)?;
+        let (data, order) = (self.tiff.data, self.tiff.order);
+        let mut out = [0.0; N];
+        for (i, v) in out.iter_mut().enumerate() {
+            let at = at.checked_add(i.checked_mul(8)?)?;
+            let (n, d) = (order.u32(data, at)?, order.u32(data, at.checked_add(4)?)?);
+            *v = f64::from(n) / f64::from(Some(d).filter(|&d| d > 0)?);
+        }
+        Some(out)
+    }
+
     /// The first value when the type is an unsigned integer (BYTE, SHORT, LONG, LONG8).
     pub(crate) fn first_uint(&self) -> Option<u64> {
         let size: u64 = match self.kind()? {

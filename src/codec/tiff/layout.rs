@@ -2,7 +2,7 @@
 //! (`metadata::ifd`); every later step works on this and never on the raw directory.
 
 use crate::codec::bytes::ByteOrder;
-use crate::codec::metadata::ifd::{ifd0, Ifd};
+use crate::codec::metadata::ifd::{ifd0, Entry, Ifd};
 use crate::codec::metadata::tags::{
     TAG_HEIGHT, TAG_PLANAR_CONFIGURATION as PLANAR, TAG_TILE_WIDTH as TILE_WIDTH, TAG_WIDTH,
 };
@@ -26,9 +26,15 @@ const TILE_BYTE_COUNTS: u16 = 0x0145;
 const EXTRA_SAMPLES: u16 = 0x0152;
 const SAMPLE_FORMAT: u16 = 0x0153;
 const JPEG_TABLES: u16 = 0x015B;
+const JPEG_PROC: u16 = 0x0200;
 const JPEG_INTERCHANGE: u16 = 0x0201;
 const JPEG_INTERCHANGE_LENGTH: u16 = 0x0202;
+const JPEG_RESTART_INTERVAL: u16 = 0x0203;
+const JPEG_Q_TABLES: u16 = 0x0207;
+const JPEG_DC_TABLES: u16 = 0x0208;
+const JPEG_AC_TABLES: u16 = 0x0209;
 const YCBCR_SUBSAMPLING: u16 = 0x0212;
+const REFERENCE_BLACK_WHITE: u16 = 0x0214;
 
 /// The largest tile side accepted.
 const MAX_TILE_SIDE: u32 = 1 << 16;
@@ -72,9 +78,34 @@ pub(super) struct Layout<'a> {
     pub jpeg_tables: Option<&'a [u8]>,
     /// Old-style JPEG (compression 6): a whole JPEG stream at this offset and length.
     pub jpeg_interchange: Option<(u64, u64)>,
+    /// Old-style JPEG, the other kind: bare scans in the chunks, tables in tags.
+    pub old_jpeg_tables: Option<OldJpegTables>,
     pub subsampling: (u32, u32),
+    /// ReferenceBlackWhite of YCbCr: the codes of black and white for Y, then of the
+    /// chroma zero and extreme for Cb and for Cr (default full range: 0 255 128 255 128 255).
+    pub reference_black_white: [f32; 6],
     pub t4_options: u64,
     pub order: ByteOrder,
+}
+
+/// The first six values of an integer array, as numbers.
+fn six_uints(e: &Entry<'_>) -> Option<[f64; 6]> {
+    let mut values = e.uints()?.map(|v| v as f64);
+    let mut out = [0.0; 6];
+    for v in &mut out {
+        *v = values.next()?;
+    }
+    Some(out)
+}
+
+/// Where an old-style JPEG keeps its tables (TIFF 6.0 section 22): the offsets of a
+/// quantisation table (64 bytes, zigzag order) and of a DC and an AC Huffman table (16
+/// counts, then the values) for each component.
+pub(super) struct OldJpegTables {
+    pub quantisation: Vec<u64>,
+    pub dc: Vec<u64>,
+    pub ac: Vec<u64>,
+    pub restart_interval: u16,
 }
 
 impl<'a> Layout<'a> {
@@ -160,6 +191,17 @@ impl<'a> Layout<'a> {
             _ => return Err(corrupt("bad YCbCrSubSampling")),
         };
         let jpeg_interchange = value(JPEG_INTERCHANGE).zip(value(JPEG_INTERCHANGE_LENGTH));
+        // Baseline only (JPEGProc 1): lossless JPEG (14) was never written in practice.
+        let old_jpeg_tables = (value(JPEG_PROC).unwrap_or(1) == 1)
+            .then(|| {
+                Some(OldJpegTables {
+                    quantisation: array(JPEG_Q_TABLES)?,
+                    dc: array(JPEG_DC_TABLES)?,
+                    ac: array(JPEG_AC_TABLES)?,
+                    restart_interval: small(JPEG_RESTART_INTERVAL, 0)?,
+                })
+            })
+            .flatten();
         Ok(Layout {
             width,
             height,
@@ -179,7 +221,16 @@ impl<'a> Layout<'a> {
             extra,
             jpeg_tables: ifd.entry(JPEG_TABLES).and_then(|e| e.bytes()),
             jpeg_interchange,
+            old_jpeg_tables,
             subsampling,
+            reference_black_white: ifd
+                .entry(REFERENCE_BLACK_WHITE)
+                // RATIONAL by the standard; some writers (libtiff's own zackthecat) used LONG.
+                .and_then(|e| e.rationals::<6>().or_else(|| six_uints(&e)))
+                .map(|v| v.map(|v| v as f32))
+                // Black and white, and zero and extreme, must differ for a scale to exist.
+                .filter(|v| v[0] != v[1] && v[2] != v[3] && v[4] != v[5])
+                .unwrap_or([0.0, 255.0, 128.0, 255.0, 128.0, 255.0]),
             t4_options: value(T4_OPTIONS).unwrap_or(0),
             order: ifd.byte_order(),
         })

@@ -53,12 +53,7 @@ pub(super) fn decode(bytes: &[u8], max_side: u32, max_bytes: u64, max_alloc: u64
     }
     let (raster, model) = match l.compression {
         compression::JPEG | compression::OLD_JPEG => {
-            let raster = jpeg::read(bytes, &l, max_alloc)?;
-            let photometric = if raster.samples == 4 {
-                layout::CMYK
-            } else {
-                RGB
-            };
+            let (raster, photometric) = jpeg::read(bytes, &l, max_alloc)?;
             (raster, (photometric, false))
         }
         compression::SGILOG if l.photometric == LOG_LUV => {
@@ -199,22 +194,43 @@ mod tests {
     }
 
     #[test]
-    fn cmyk_without_profile_converts_naively() {
-        let data = [0u8, 0, 0, 0, 255, 0, 0, 0, 55, 155, 0, 50];
-        let t = tiff(&strip(3, 1, &[8, 8, 8, 8], 5, &data), &data);
-        let px = decoded(&t).unwrap();
-        // (255 − ink)(255 − K) / 255: 200 · 205 / 255 = 160.8, 100 · 205 / 255 = 80.4.
-        assert_eq!(
-            px,
-            [255, 255, 255, 255, 0, 255, 255, 255, 161, 80, 205, 255]
-        );
+    fn cmyk_without_profile_converts_as_libvips_does() {
+        // Ink amounts C M Y K; reference: libvips 8.18.7 (sharp 0.35.5, the fidelity test's)
+        // decoding this TIFF to sRGB through its built-in CMYK profile, which we assume too.
+        let inks = [
+            [0u8, 0, 0, 0],
+            [255, 0, 0, 0],
+            [55, 155, 0, 50],
+            [0, 0, 0, 255],
+            [255, 255, 255, 255],
+            [128, 128, 128, 0],
+            [0, 255, 255, 0],
+            [20, 40, 60, 80],
+        ];
+        let libvips = [
+            [255, 255, 255],
+            [0, 153, 227],
+            [161, 97, 139],
+            [20, 5, 0],
+            [0, 0, 0],
+            [131, 113, 110],
+            [232, 0, 0],
+            [164, 149, 135],
+        ];
+        let data = inks.concat();
+        let px = decoded(&tiff(&strip(8, 1, &[8, 8, 8, 8], 5, &data), &data)).unwrap();
+        for ((ours, theirs), ink) in px.chunks_exact(4).zip(libvips).zip(inks) {
+            let off = ours.iter().zip(theirs).map(|(a, b)| a.abs_diff(b)).max();
+            assert!(off <= Some(1), "{ink:?}: ours {ours:?}, libvips {theirs:?}");
+            assert_eq!(ours[3], 255);
+        }
     }
 
     #[test]
     fn cmyk_with_a_profile_converts_through_it_as_a_jpeg_does() {
         // The FOGRA39 CMYK JPEG fixture (Adobe-inverted): its profile, from the APP2
         // chunks in file order, and its samples go into a CMYK TIFF; both files must
-        // decode to the same sRGB, and not to the naive conversion.
+        // decode to the same sRGB, and not to the one of a CMYK file without a profile.
         let jpeg = include_bytes!("../../../tests/fixtures/cmyk_fogra39.jpg");
         let mut icc = Vec::new();
         let mut at = 2;
@@ -242,12 +258,12 @@ mod tests {
         let from_jpeg = decoded(jpeg).unwrap();
         assert_eq!(from_tiff, from_jpeg);
         tags.pop();
-        let naive = decoded(&tiff(&tags, &cmyk)).unwrap();
-        assert_ne!(naive, from_jpeg);
+        let untagged = decoded(&tiff(&tags, &cmyk)).unwrap();
+        assert_ne!(untagged, from_jpeg);
     }
 
-    #[test]
-    fn jpeg_strips_with_shared_tables_decode_as_the_jpeg_itself() {
+    /// A 24×16 baseline 4:2:0 JPEG of a colour ramp, from our encoder.
+    fn small_jpeg() -> Vec<u8> {
         use crate::codec::{encode, EncodeOptions};
         use crate::format::ImageFormat;
         use crate::frame::{Frame, Image};
@@ -260,7 +276,98 @@ mod tests {
             quality: 90,
             progressive: false,
         };
-        let jpeg = encode(&image, &opts, &Limits::oss()).unwrap();
+        encode(&image, &opts, &Limits::oss()).unwrap()
+    }
+
+    /// Offsets in `jpeg` of its quantisation tables (by id), of its DC and AC Huffman
+    /// tables (by id), and the range of its scan data.
+    fn jpeg_table_offsets(jpeg: &[u8]) -> ([u32; 2], [u32; 2], [u32; 2], std::ops::Range<usize>) {
+        let (mut q, mut dc, mut ac) = ([0; 2], [0; 2], [0; 2]);
+        let mut at = 2;
+        loop {
+            let (marker, len) = (
+                jpeg[at + 1],
+                usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]])),
+            );
+            let (body, end) = (at + 4, at + 2 + len);
+            match marker {
+                0xDB => (body..end)
+                    .step_by(65)
+                    .for_each(|t| q[usize::from(jpeg[t] & 15)] = t as u32 + 1),
+                0xC4 => {
+                    let mut t = body;
+                    while t < end {
+                        let n: usize = jpeg[t + 1..t + 17].iter().map(|&k| usize::from(k)).sum();
+                        let table = if jpeg[t] >> 4 == 0 { &mut dc } else { &mut ac };
+                        table[usize::from(jpeg[t] & 15)] = t as u32 + 1;
+                        t += 17 + n;
+                    }
+                }
+                0xDA => return (q, dc, ac, end..jpeg.len() - 2),
+                _ => {}
+            }
+            at = end;
+        }
+    }
+
+    #[test]
+    fn old_style_jpeg_with_tables_in_tags_decodes_as_the_jpeg_itself() {
+        // The scan of a JPEG as the strip, its tables where JPEGQTables / JPEGDCTables /
+        // JPEGACTables point (into the same bytes, put at offset 8 as the data).
+        let jpeg = small_jpeg();
+        let (q, dc, ac, scan) = jpeg_table_offsets(&jpeg);
+        let in_file = |t: [u32; 2]| vec![t[0] + 8, t[1] + 8, t[1] + 8];
+        let tags = vec![
+            (0x100, LONG, vec![24]),
+            (0x101, LONG, vec![16]),
+            (0x102, SHORT, vec![8, 8, 8]),
+            (0x103, SHORT, vec![6]),
+            (0x106, SHORT, vec![6]),
+            (0x111, LONG, vec![8 + scan.start as u32]),
+            (0x115, SHORT, vec![3]),
+            (0x116, LONG, vec![16]),
+            (0x117, LONG, vec![scan.len() as u32]),
+            (0x200, SHORT, vec![1]),
+            (0x207, LONG, in_file(q)),
+            (0x208, LONG, in_file(dc)),
+            (0x209, LONG, in_file(ac)),
+            (0x212, SHORT, vec![2, 2]),
+        ];
+        let t = tiff(&tags, &jpeg);
+        let want = decoded(&jpeg).unwrap();
+        let ours = super::decode(&t, 100, 1 << 20, 1 << 20).unwrap();
+        // Our YCbCr → RGB (TIFF's, in floats) against zune-jpeg's fixed point: a level apart.
+        let off = ours
+            .pixels()
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| a.abs_diff(*b))
+            .max();
+        assert!(off <= Some(1), "{off:?}");
+        // A limited-range ReferenceBlackWhite stretches the levels, as libtiff does: the
+        // first pixel's red, 35 at full range, is 22 when 16..235 is stretched to 0..255.
+        let mut limited = tags.clone();
+        limited.push((0x214, LONG, vec![16, 235, 128, 240, 128, 240]));
+        let stretched = super::decode(&tiff(&limited, &jpeg), 100, 1 << 20, 1 << 20).unwrap();
+        let (red, stretched_red) = (
+            i32::from(ours.pixels()[0]),
+            i32::from(stretched.pixels()[0]),
+        );
+        assert!(
+            red >= 30 && stretched_red <= red - 10,
+            "{red} → {stretched_red}"
+        );
+        no_truncation_panics(&t);
+        // A table pointing past the end is corrupt, not a panic.
+        let mut broken = tags;
+        broken.retain(|t| t.0 != 0x208);
+        broken.push((0x208, LONG, vec![1 << 30]));
+        assert!(super::decode(&tiff(&broken, &jpeg), 100, 1 << 20, 1 << 20).is_err());
+    }
+
+    #[test]
+    fn jpeg_strips_with_shared_tables_decode_as_the_jpeg_itself() {
+        let jpeg = small_jpeg();
         // JPEGTables: SOI and every segment before the frame header, then EOI; the strip:
         // SOI, then the rest of the file.
         let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();

@@ -81,7 +81,7 @@ pub(super) fn to_rgba(
             }
             PALETTE => palette.as_ref().map_or([0, 0, 0, 255], |p| p.colour(s(0))),
             RGB => [rgb8(s(0)), rgb8(s(1)), rgb8(s(2)), 255],
-            YCBCR => ycbcr(to8(s(0)), to8(s(1)), to8(s(2))),
+            YCBCR => ycbcr([s(0), s(1), s(2)].map(to8), &l.reference_black_white),
             CMYK => [to8(s(0)), to8(s(1)), to8(s(2)), to8(s(3))],
             _ => [0, 0, 0, 255], // refused above
         };
@@ -119,10 +119,18 @@ fn srgb_encode(v: f32) -> u8 {
     (e * 255.0).round() as u8
 }
 
-/// YCbCr (ITU-R BT.601 coefficients, full-range reference black and white, TIFF's
-/// defaults) to RGB.
-fn ycbcr(y: u8, cb: u8, cr: u8) -> [u8; 4] {
-    let (y, cb, cr) = (f32::from(y), f32::from(cb) - 128.0, f32::from(cr) - 128.0);
+/// YCbCr to RGB: ITU-R BT.601 coefficients, the codes scaled by ReferenceBlackWhite as
+/// TIFF 6.0 section 21 (and libtiff's `TIFFYCbCrToRGBInit`) say: black to white is 0 to 255
+/// of Y, and chroma zero to extreme is 0 to 127.
+fn ycbcr([y, cb, cr]: [u8; 3], rbw: &[f32; 6]) -> [u8; 4] {
+    let [black, white, cb_zero, cb_top, cr_zero, cr_top] = *rbw;
+    let scale =
+        |v: u8, zero: f32, top: f32, range: f32| (f32::from(v) - zero) * range / (top - zero);
+    let y = scale(y, black, white, 255.0);
+    let (cb, cr) = (
+        scale(cb, cb_zero, cb_top, 127.0),
+        scale(cr, cr_zero, cr_top, 127.0),
+    );
     let c = |v: f32| v.round().clamp(0.0, 255.0) as u8;
     [
         c(y + 1.402 * cr),

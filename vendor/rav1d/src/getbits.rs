@@ -186,9 +186,11 @@ impl<'a> GetBits<'a> {
         self.state = 0;
     }
 
+    // ossimg: saturating. Past the end of the data `bits_left` (zero padding) can exceed the
+    // bits consumed, and this underflowed in `parse_seq_hdr`'s (disabled) debug logger.
     #[inline]
     pub const fn pos(&self) -> usize {
-        self.index * u8::BITS as usize - self.bits_left as usize
+        (self.index * u8::BITS as usize).saturating_sub(self.bits_left as usize)
     }
 
     pub const fn byte_pos(&self) -> usize {

@@ -115,7 +115,7 @@ impl Debug {
         if !enabled {
             return;
         }
-        let offset = gb.pos() - start;
+        let offset = gb.pos().saturating_sub(start);
         println!("{name}: {msg} [off={offset}]");
     }
 

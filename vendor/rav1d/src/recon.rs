@@ -201,7 +201,8 @@ fn read_golomb(msac: &mut MsacContext) -> u32 {
         val = (val << 1) + rav1d_msac_decode_bool_equi(msac) as u32;
     }
 
-    val - 1
+    // ossimg: wrapping, as dav1d's unsigned C does: 32 zero bits shift `val` out to 0.
+    val.wrapping_sub(1)
 }
 
 trait ReadInt {

@@ -88,6 +88,17 @@ pub(super) fn cmyk_to_srgb(bytes: &[u8], format: ImageFormat, samples: &mut [u8]
     }
 }
 
+/// sRGB's transfer function on a linear value (clamped to 0..1), to 8 bits.
+pub(super) fn srgb_encode(linear: f64) -> u8 {
+    let v = linear.clamp(0.0, 1.0);
+    let e = if v <= 0.003_130_8 {
+        v * 12.92
+    } else {
+        1.055 * v.powf(1.0 / 2.4) - 0.055
+    };
+    (e * 255.0).round() as u8
+}
+
 /// One CMYK pixel (ink amounts) to RGBA without a profile: `R = (255 − C)(255 − K) / 255`.
 fn naive_cmyk(px: &mut [u8]) {
     let white = |ink: u8, k: u8| {
@@ -102,6 +113,8 @@ fn naive_cmyk(px: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use moxcms::ColorProfile;
+
+    use super::srgb_encode;
 
     use crate::codec::{decode, encode, probe, EncodeOptions};
     use crate::format::ImageFormat;
@@ -182,16 +195,6 @@ mod tests {
         } else {
             ((v + 0.055) / 1.055).powf(2.4)
         }
-    }
-
-    fn srgb_encode(v: f64) -> u8 {
-        let v = v.clamp(0.0, 1.0);
-        let e = if v <= 0.003_130_8 {
-            v * 12.92
-        } else {
-            1.055 * v.powf(1.0 / 2.4) - 0.055
-        };
-        (e * 255.0).round() as u8
     }
 
     const D65: (f64, f64) = (0.3127, 0.3290);

@@ -119,15 +119,7 @@ impl CmykToSrgb {
             std::array::from_fn(|c| black[c] * scale[c]),
         );
         let encode = (0..ENCODE_STEPS)
-            .map(|i| {
-                let v = i as f64 / (ENCODE_STEPS - 1) as f64;
-                let e = if v <= 0.003_130_8 {
-                    12.92 * v
-                } else {
-                    1.055 * v.powf(1.0 / 2.4) - 0.055
-                };
-                (e * 255.0).round() as u8
-            })
+            .map(|i| super::srgb_encode(i as f64 / (ENCODE_STEPS - 1) as f64))
             .collect();
         Some(CmykToSrgb {
             to_linear,

@@ -35,7 +35,7 @@ pub(super) fn to_rgba(
     };
     let rgb8 = |v: u32| {
         if linear {
-            srgb_encode(v as f32 / 65535.0)
+            colour::srgb_encode(f64::from(v) / 65535.0)
         } else {
             to8(v)
         }
@@ -106,17 +106,6 @@ pub(super) fn to_rgba(
         }
     }
     Frame::from_rgba(w, h, out)
-}
-
-/// sRGB's transfer function on a linear value in 0..1, to 8 bits.
-fn srgb_encode(v: f32) -> u8 {
-    let v = v.clamp(0.0, 1.0);
-    let e = if v <= 0.003_130_8 {
-        v * 12.92
-    } else {
-        1.055 * v.powf(1.0 / 2.4) - 0.055
-    };
-    (e * 255.0).round() as u8
 }
 
 /// YCbCr to RGB: ITU-R BT.601 coefficients, the codes scaled by ReferenceBlackWhite as

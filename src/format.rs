@@ -48,6 +48,12 @@ impl ImageFormat {
     pub fn can_animate(self) -> bool {
         matches!(self, ImageFormat::Gif | ImageFormat::WebP)
     }
+
+    /// Sources whose frames we read: those we can write animated, and AVIF image sequences
+    /// (`.avifs`, kept animated only in WebP output).
+    pub fn has_frames(self) -> bool {
+        self.can_animate() || self == ImageFormat::Avif
+    }
 }
 
 /// Facts read from the header, without decoding pixels.

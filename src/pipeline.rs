@@ -117,7 +117,7 @@ impl Pipeline {
         if let Some(End::Info(_)) = self.end {
             return Ok(Admission::HEADER_ONLY);
         }
-        let animated = probe.format.can_animate()
+        let animated = probe.format.has_frames()
             && probe.frames > 1
             && self.keeps_animation(self.output_format(probe), options);
         let frames = if animated { probe.frames } else { 1 };

@@ -345,7 +345,7 @@ mod tests {
 
     /// What a kept animation is admitted with: all of its frames.
     fn every_frame(p: &Probe, limits: &Limits) -> Result<Admission> {
-        limits.admit(p, if p.format.can_animate() { p.frames } else { 1 })
+        limits.admit(p, if p.format.has_frames() { p.frames } else { 1 })
     }
 
     #[test]

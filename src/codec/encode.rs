@@ -121,7 +121,7 @@ pub(super) mod tests {
         let p = probe(&bytes).unwrap();
         assert_eq!(p.format, opts.format);
         assert_eq!((p.width, p.height), (image.width(), image.height()));
-        let frames = if p.format.can_animate() { p.frames } else { 1 };
+        let frames = if p.format.has_frames() { p.frames } else { 1 };
         let admitted = Limits::oss().admit(&p, frames).unwrap();
         decode(&bytes, &p, &Limits::oss(), &admitted).unwrap()
     }

@@ -27,10 +27,28 @@ const EAGAIN: Dav1dResult = Dav1dResult(-11);
 /// property payload; its configOBUs (after the 4-byte header) may hold the sequence header
 /// when `data` does not. Fails before decoding when the planes would exceed `max_bytes`.
 pub(super) fn decode(av1c: &[u8], data: &[u8], max_bytes: u64) -> Result<YuvPicture> {
+    let mut picture = None;
+    decode_sequence(av1c, &[data], max_bytes, |_, p| {
+        picture = Some(p);
+        Ok(())
+    })?;
+    picture.ok_or_else(|| Error::corrupt("AV1: no picture in the data"))
+}
+
+/// Decodes the samples of an AV1 track in order through one decoder (a frame may predict
+/// from earlier ones), handing each sample's picture to `each` with its index. `av1c` and
+/// `max_bytes` as for [`decode`]; the budget holds for each picture.
+pub(super) fn decode_sequence(
+    av1c: &[u8],
+    samples: &[&[u8]],
+    max_bytes: u64,
+    mut each: impl FnMut(usize, YuvPicture) -> Result<()>,
+) -> Result<()> {
     let config_obus = av1c.get(4..).unwrap_or(&[]);
+    let first = samples.first().copied().unwrap_or(&[]);
     // The sequence header gives the largest frame the stream may hold: check the budget
     // with it before the decoder allocates anything.
-    let (seq, prepend) = match sequence_header(data) {
+    let (seq, prepend) = match sequence_header(first) {
         Some(seq) => (seq, false),
         None => (
             sequence_header(config_obus)
@@ -45,9 +63,13 @@ pub(super) fn decode(av1c: &[u8], data: &[u8], max_bytes: u64) -> Result<YuvPict
     check_budget(max_w, max_h, layout, bit_depth, max_bytes)?;
 
     let mut decoder = Decoder::open(max_w.saturating_mul(max_h))?;
-    let mut input = Input::new(if prepend { config_obus } else { &[] }, data)?;
-    let picture = decoder.decode(&mut input)?;
-    picture.to_yuv(max_w, max_h, max_bytes)
+    for (i, sample) in samples.iter().enumerate() {
+        let head = if prepend && i == 0 { config_obus } else { &[] };
+        let mut input = Input::new(head, sample)?;
+        let picture = decoder.decode(&mut input)?;
+        each(i, picture.to_yuv(max_w, max_h, max_bytes)?)?;
+    }
+    Ok(())
 }
 
 /// The sequence header among `obus`, if any (dav1d reads it without decoding anything).

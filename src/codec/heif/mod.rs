@@ -15,6 +15,8 @@ mod meta;
 #[cfg_attr(not(any(feature = "heic", feature = "avif")), allow(dead_code))]
 mod picture;
 mod props;
+#[cfg(feature = "avif")]
+mod sequence;
 mod transform;
 mod yuv;
 
@@ -95,7 +97,8 @@ pub(in crate::codec) fn exif(bytes: &[u8]) -> Option<Vec<u8>> {
 /// Decodes a HEIC or AVIF file into RGBA8 frames: as many as `admission` lets through,
 /// within the bytes it granted. The admission counts the displayed size; a clean aperture
 /// crops a larger stored picture, which may use more, up to `max_alloc` (the engine's cap
-/// for one decode). An image sequence gives its primary (still) image.
+/// for one decode). An image sequence gives its frames when the admission lets more than
+/// one through (a kept animation), else its primary (still) image.
 pub(super) fn decode(
     bytes: &[u8],
     _probe: &Probe,
@@ -103,6 +106,10 @@ pub(super) fn decode(
     max_alloc: u64,
 ) -> Result<Image> {
     let p = container::read(bytes)?;
+    #[cfg(feature = "avif")]
+    if let Some(image) = decode_sequence(bytes, &p, admission)? {
+        return Ok(image);
+    }
     let (w, h) = (p.image.width, p.image.height);
     let len = rgba_len(w, h)?;
     let budget = if p.clap.is_some() {
@@ -136,6 +143,78 @@ pub(super) fn decode(
     let cicp = p.nclx.or(colour).map(|c| (c.primaries, c.transfer));
     colour::heif_to_srgb(p.icc, cicp, &mut image);
     Ok(image)
+}
+
+/// The colour of a picture that states none: unspecified primaries and transfer (shown as
+/// sRGB), BT.601 matrix, limited range.
+const UNSPECIFIED: Cicp = Cicp {
+    primaries: 2,
+    transfer: 2,
+    matrix: 6,
+    full_range: false,
+};
+
+/// The frames of an `.avifs` image sequence, when `admission` keeps an animation (more than
+/// one frame) and the sequence has the primary image's displayed size; `None` otherwise,
+/// for the still primary image. Frames take the sequence's own colour (its bitstream's, or
+/// the primary's `colr`) and alpha track; OSS keeps animation only in WebP/GIF output.
+#[cfg(feature = "avif")]
+fn decode_sequence(bytes: &[u8], p: &Primary<'_>, admission: &Admission) -> Result<Option<Image>> {
+    if admission.frames() <= 1 || p.image.codec != Codec::Av1 {
+        return Ok(None);
+    }
+    let Some(seq) = sequence::read(bytes, admission.frames())? else {
+        return Ok(None);
+    };
+    let (w, h) = (seq.colour.width, seq.colour.height);
+    if (w, h) != p.display_size() || seq.colour.samples.is_empty() {
+        return Ok(None);
+    }
+    let len = rgba_len(w, h)?;
+    let fits = u64::try_from(len)
+        .ok()
+        .and_then(|len| len.checked_mul(seq.colour.samples.len() as u64))
+        .is_some_and(|total| total <= admission.decode_bytes());
+    if !fits {
+        return Err(Error::too_large(
+            None,
+            format!("decoding the frames of a {w}x{h} sequence needs more memory than allowed"),
+        ));
+    }
+    // Bytes of one picture's planes: up to two bytes a sample, padded to coding blocks.
+    let max = u64::from(w.saturating_add(64)) * u64::from(h.saturating_add(64)) * 6;
+    let mut canvases = Vec::new();
+    let mut first_cicp = None;
+    av1::decode_sequence(seq.colour.av1c, &seq.colour.samples, max, |_, pic| {
+        let cicp = p.nclx.or(pic.cicp).unwrap_or(UNSPECIFIED);
+        first_cicp = first_cicp.or(Some(cicp));
+        let mut canvas = try_zeroed(len)?;
+        yuv::colour_into(&pic, cicp, &mut yuv::Place::whole(&mut canvas, w, h));
+        canvases.push(canvas);
+        Ok(())
+    })?;
+    if let Some(alpha) = &seq.alpha {
+        av1::decode_sequence(alpha.av1c, &alpha.samples, max, |i, pic| {
+            if let Some(canvas) = canvases.get_mut(i) {
+                let full_range = pic.cicp.is_some_and(|c| c.full_range);
+                yuv::alpha_into(&pic, full_range, &mut yuv::Place::whole(canvas, w, h));
+            }
+            Ok(())
+        })?;
+    }
+    let frames = canvases
+        .into_iter()
+        .zip(&seq.colour.delays_ms)
+        .map(|(canvas, &delay_ms)| {
+            let mut frame = Frame::from_rgba(w, h, canvas)?;
+            frame.delay_ms = delay_ms;
+            Ok(frame)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut image = Image::animation(frames, crate::frame::LoopCount::Infinite)?;
+    let cicp = first_cicp.map(|c| (c.primaries, c.transfer));
+    colour::heif_to_srgb(p.icc, cicp, &mut image);
+    Ok(Some(image))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -183,12 +262,7 @@ fn decode_coded(
         // The coded picture may be padded to whole coding blocks, not more.
         let max = u64::from(tw.saturating_add(64)) * u64::from(th.saturating_add(64));
         let pic = decode_item(coded.codec, config, &data, max)?;
-        let cicp = p.nclx.or(pic.cicp).unwrap_or(Cicp {
-            primaries: 2,
-            transfer: 2,
-            matrix: 6,
-            full_range: false,
-        });
+        let cicp = p.nclx.or(pic.cicp).unwrap_or(UNSPECIFIED);
         first = first.or(Some(cicp));
         let mut place = yuv::Place {
             canvas: &mut *canvas,

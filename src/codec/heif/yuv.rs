@@ -16,6 +16,20 @@ pub(super) struct Place<'a> {
     pub top: u32,
 }
 
+impl<'a> Place<'a> {
+    /// The whole of a `width × height` canvas.
+    #[cfg(feature = "avif")]
+    pub fn whole(canvas: &'a mut [u8], width: u32, height: u32) -> Self {
+        Place {
+            canvas,
+            width,
+            height,
+            left: 0,
+            top: 0,
+        }
+    }
+}
+
 /// `(Kr, Kb)` of a CICP matrix; `None` for identity (GBR).
 fn coefficients(matrix: u8) -> Option<(f32, f32)> {
     Some(match matrix {

@@ -30,8 +30,9 @@ pub fn probe(data: &[u8]) {
 }
 
 /// HEIF (HEIC/AVIF) containers and HEIC decoding on arbitrary bytes: probe, `info` (the
-/// Exif item), then a decode under the tight limits. Errors are fine; a probe that
-/// succeeds must describe a decode that either fails cleanly (400) or gives its size.
+/// Exif item), then a decode under the tight limits, and for an image sequence an animated
+/// one (WebP). Errors are fine; a probe that succeeds must describe a decode that either
+/// fails cleanly (400) or gives its size.
 pub fn heif(data: &[u8]) {
     let Ok(probe) = ossimg::probe(data) else {
         return;
@@ -45,6 +46,14 @@ pub fn heif(data: &[u8]) {
         }
         Ok(_) => panic!("an image spec answered JSON"),
         Err(e) => assert!(e.status() == 400, "{e}"),
+    }
+    // An image sequence (.avifs) stays animated in WebP: every frame of its tracks.
+    if probe.frames > 1 {
+        match ossimg::process_with(data, "image/format,webp", &options) {
+            Ok(Output::Image { frames, .. }) => assert!(frames <= probe.frames, "{frames} frames"),
+            Ok(_) => panic!("an image spec answered JSON"),
+            Err(e) => assert!(e.status() == 400, "{e}"),
+        }
     }
 }
 

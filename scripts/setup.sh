@@ -30,7 +30,7 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 
-step "apt: clang-19 / llvm-19 / wasi-libc (libwebp for wasm32), chromium + chromedriver (browser tests), libheif-examples (heif-convert: the HEIC reference of the decode-fidelity test), libtiff-tools (tiff2rgba: its old-style JPEG TIFF reference)"
+step "apt: clang-19 / llvm-19 / wasi-libc (libwebp for wasm32), chromium + chromedriver (browser tests), libheif-examples (heif-convert: the HEIC reference of the decode-fidelity test), libtiff-tools (tiff2rgba: its old-style JPEG TIFF reference), libavif-bin (avifdec: its AVIF sequence reference)"
 missing=()
 command -v clang-19 >/dev/null || missing+=(clang-19)
 command -v llvm-ar-19 >/dev/null || missing+=(llvm-19)
@@ -39,6 +39,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v heif-convert >/dev/null || missing+=(libheif-examples)
 command -v tiff2rgba >/dev/null || missing+=(libtiff-tools)
+command -v avifdec >/dev/null || missing+=(libavif-bin)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq

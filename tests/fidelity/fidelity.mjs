@@ -8,7 +8,9 @@
 // AVIF files are compared against libvips (sharp decodes AV1). Old-style JPEG TIFFs, which
 // the libtiff inside sharp cannot read (built without OJPEG), are compared against Debian's
 // libtiff (`tiff2rgba`, libtiff-tools, installed by scripts/setup.sh --deps), which libvips
-// would call on them.
+// would call on them. AVIF image sequences (.avifs), which neither sharp's libheif nor
+// Debian's reads, are compared against libavif (Debian's `avifdec`, libavif-bin): like
+// browsers, it shows a sequence's first frame from its tracks, as we do for a still result.
 //
 //   node tests/fidelity/fidelity.mjs [--pkg DIR] [--corpus DIR] [--all]
 //
@@ -102,6 +104,17 @@ async function libtiffRgb(path) {
   }
 }
 
+/** An AVIF image sequence's first frame as libavif decodes it (avifdec → PNG). */
+async function libavifRgb(path) {
+  const dir = mkdtempSync(resolve(tmpdir(), "ossimg-avif-"));
+  try {
+    execFileSync("avifdec", [path, resolve(dir, "out.png")], { stdio: "ignore" });
+    return await vipsRgb(readFileSync(resolve(dir, "out.png")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The primary image of a HEIF file as libheif decodes it (heif-convert PNG → sRGB RGB). */
 async function libheifRgb(path) {
   const dir = mkdtempSync(resolve(tmpdir(), "ossimg-heif-"));
@@ -146,11 +159,19 @@ for (const entry of entries) {
       vips = await libheifRgb(resolve(corpus, entry.path));
     } else if (LIBTIFF.has(entry.path)) {
       vips = await libtiffRgb(resolve(corpus, entry.path));
+    } else if (entry.path.endsWith(".avifs")) {
+      vips = await libavifRgb(resolve(corpus, entry.path));
     } else {
       vips = await vipsRgb(sibling ? readFileSync(resolve(corpus, sibling[0])) : bytes, !sibling);
     }
   } catch (e) {
-    const tool = entry.path.endsWith(".heic") ? "libheif (heif-convert)" : LIBTIFF.has(entry.path) ? "libtiff (tiff2rgba)" : undefined;
+    const tool = entry.path.endsWith(".heic")
+      ? "libheif (heif-convert)"
+      : LIBTIFF.has(entry.path)
+        ? "libtiff (tiff2rgba)"
+        : entry.path.endsWith(".avifs")
+          ? "libavif (avifdec)"
+          : undefined;
     if (tool) {
       // These references must exist: install them rather than pass without comparing.
       rows.push({ path: entry.path, status: "refused", detail: `no ${tool} reference (bash scripts/setup.sh --deps): ${String(e.message ?? e).slice(0, 40)}` });
@@ -175,7 +196,11 @@ for (const entry of entries) {
   const d = mad(ours, vips);
   const detail = sibling
     ? `vs libvips on ${sibling[0].split("/").pop()}: ${sibling[1]}`
-    : LIBTIFF.has(entry.path) ? "vs libtiff's tiff2rgba: sharp's libtiff has no old-style JPEG" : undefined;
+    : LIBTIFF.has(entry.path)
+      ? "vs libtiff's tiff2rgba: sharp's libtiff has no old-style JPEG"
+      : entry.path.endsWith(".avifs")
+        ? "vs libavif's avifdec: no libheif reads image sequences"
+        : undefined;
   rows.push({ path: entry.path, status: d <= MAX_MAD ? "ok" : "over", mad: d, detail });
 }
 const seconds = (performance.now() - started) / 1000;

@@ -80,11 +80,16 @@ pub(super) struct Facts {
 pub(super) fn facts(bytes: &[u8]) -> Result<Facts> {
     let p = container::read(bytes)?;
     let (width, height) = p.display_size();
+    // A sequence is shown from its tracks (`decode_sequence`): its alpha track counts.
+    #[cfg(feature = "avif")]
+    let sequence_alpha = shown_sequence(bytes, &p, 1).is_some_and(|s| s.alpha.is_some());
+    #[cfg(not(feature = "avif"))]
+    let sequence_alpha = false;
     Ok(Facts {
         width,
         height,
         frames: p.frames,
-        alpha: p.alpha.is_some(),
+        alpha: p.alpha.is_some() || sequence_alpha,
     })
 }
 
@@ -97,8 +102,7 @@ pub(in crate::codec) fn exif(bytes: &[u8]) -> Option<Vec<u8>> {
 /// Decodes a HEIC or AVIF file into RGBA8 frames: as many as `admission` lets through,
 /// within the bytes it granted. The admission counts the displayed size; a clean aperture
 /// crops a larger stored picture, which may use more, up to `max_alloc` (the engine's cap
-/// for one decode). An image sequence gives its frames when the admission lets more than
-/// one through (a kept animation), else its primary (still) image.
+/// for one decode). An image sequence gives its frames, the first alone for a still result.
 pub(super) fn decode(
     bytes: &[u8],
     _probe: &Probe,
@@ -154,22 +158,35 @@ const UNSPECIFIED: Cicp = Cicp {
     full_range: false,
 };
 
-/// The frames of an `.avifs` image sequence, when `admission` keeps an animation (more than
-/// one frame) and the sequence has the primary image's displayed size; `None` otherwise,
-/// for the still primary image. Frames take the sequence's own colour (its bitstream's, or
-/// the primary's `colr`) and alpha track; OSS keeps animation only in WebP/GIF output.
+/// The first `max_frames` frames of the image sequence an AVIF shows, if any: its tracks,
+/// when they have the primary image's displayed size. libavif (and so every browser) shows
+/// an `.avifs` from its tracks, not from its still item, which may even lack the alpha the
+/// tracks carry (linku_star-10bpc-with-alpha.avifs: its alpha item refers to item 0).
+/// Tracks that cannot be read leave the still item to show, as a reader of items only would.
+#[cfg(feature = "avif")]
+fn shown_sequence<'a>(
+    bytes: &'a [u8],
+    p: &Primary<'_>,
+    max_frames: u32,
+) -> Option<sequence::Sequence<'a>> {
+    if p.image.codec != Codec::Av1 {
+        return None;
+    }
+    let seq = sequence::read(bytes, max_frames).ok().flatten()?;
+    let shown = (seq.colour.width, seq.colour.height) == p.display_size();
+    (shown && !seq.colour.samples.is_empty()).then_some(seq)
+}
+
+/// The frames of an `.avifs` image sequence, as many as `admission` lets through (the first
+/// alone for a still result), or `None` for a file without a shown sequence. Frames take the
+/// sequence's own colour (its bitstream's, or the primary's `colr`) and alpha track; OSS
+/// keeps animation only in WebP/GIF output.
 #[cfg(feature = "avif")]
 fn decode_sequence(bytes: &[u8], p: &Primary<'_>, admission: &Admission) -> Result<Option<Image>> {
-    if admission.frames() <= 1 || p.image.codec != Codec::Av1 {
-        return Ok(None);
-    }
-    let Some(seq) = sequence::read(bytes, admission.frames())? else {
+    let Some(seq) = shown_sequence(bytes, p, admission.frames().max(1)) else {
         return Ok(None);
     };
     let (w, h) = (seq.colour.width, seq.colour.height);
-    if (w, h) != p.display_size() || seq.colour.samples.is_empty() {
-        return Ok(None);
-    }
     let len = rgba_len(w, h)?;
     let fits = u64::try_from(len)
         .ok()

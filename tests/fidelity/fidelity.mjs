@@ -93,27 +93,23 @@ function mad(a, b) {
   return n ? sum / (n * 3) : 0;
 }
 
-/** A TIFF as libtiff's RGBA interface reads it (tiff2rgba, then its RGBA as sharp reads it). */
-async function libtiffRgb(path) {
-  const dir = mkdtempSync(resolve(tmpdir(), "ossimg-tiff-"));
+/** `path` as a command-line decoder writes it (`tool IN OUT`, OUT named `out`), read as
+ * libvips shows any file. */
+async function decodedBy(tool, path, out) {
+  const dir = mkdtempSync(resolve(tmpdir(), "ossimg-ref-"));
   try {
-    execFileSync("tiff2rgba", [path, resolve(dir, "out.tif")], { stdio: "ignore" });
-    return await vipsRgb(readFileSync(resolve(dir, "out.tif")));
+    execFileSync(tool, [path, resolve(dir, out)], { stdio: "ignore" });
+    return await vipsRgb(readFileSync(resolve(dir, out)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** An AVIF image sequence's first frame as libavif decodes it (avifdec → PNG). */
-async function libavifRgb(path) {
-  const dir = mkdtempSync(resolve(tmpdir(), "ossimg-avif-"));
-  try {
-    execFileSync("avifdec", [path, resolve(dir, "out.png")], { stdio: "ignore" });
-    return await vipsRgb(readFileSync(resolve(dir, "out.png")));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** A TIFF as libtiff's RGBA interface reads it. */
+const libtiffRgb = (path) => decodedBy("tiff2rgba", path, "out.tif");
+
+/** An AVIF image sequence's first frame as libavif decodes it. */
+const libavifRgb = (path) => decodedBy("avifdec", path, "out.png");
 
 /** The primary image of a HEIF file as libheif decodes it (heif-convert PNG → sRGB RGB). */
 async function libheifRgb(path) {

@@ -2,7 +2,7 @@
 // the entry points hand in the wasm-bindgen glue, so this file also loads in pages that
 // only use the Web Worker client. The facts shared with the Rust crate are in facts.js,
 // generated from it.
-import { DEFAULT_FONT_KEYS, HOST_ERRORS, OVER_BUDGET_ERROR } from "./facts.js";
+import { DEFAULT_FONT_KEYS, ENGINE_BUDGET, HOST_ERRORS, OVER_BUDGET_ERROR } from "./facts.js";
 
 /**
  * An OSS image-processing error: `code` ("InvalidArgument"...), HTTP `status`, `ec` or null;
@@ -259,9 +259,9 @@ export function createApi(ready, { defaultFonts } = {}) {
       if (pixels) {
         // Admitted from the size first: pixels over a limit are never copied into the module.
         call((raw) => raw.checkPixels(pixels.width, pixels.height, spec, options));
-        return shapeResult(call((raw) => raw.processPixels(bytes, pixels.width, pixels.height, spec, options)));
+        return shapeResult(freshIfOverBudget(ready, () => call((raw) => raw.processPixels(bytes, pixels.width, pixels.height, spec, options))));
       }
-      return shapeResult(call((raw) => raw.process(bytes, spec, options)));
+      return shapeResult(freshIfOverBudget(ready, () => call((raw) => raw.process(bytes, spec, options))));
     },
     /** Header facts without decoding pixels. */
     probe(input) {
@@ -317,6 +317,29 @@ export function callWasm(raw, fn) {
   }
 }
 
+/** Processing calls the current instance has run since it was made. */
+let processCalls = 0;
+
+/**
+ * Runs a processing call; when the engine budget refuses it on an instance that earlier
+ * calls have used, runs it once more on a fresh instance. The budget caps how far the wasm
+ * memory may grow, and that memory never shrinks: blocks an earlier call left scattered
+ * (dlmalloc cannot move them) can refuse what a fresh instance holds, e.g. a 12 MP HEIC
+ * after an AVIF encode. On a fresh instance the refusal stands.
+ */
+function freshIfOverBudget(ready, run) {
+  const used = processCalls > 0;
+  processCalls += 1;
+  try {
+    return run();
+  } catch (err) {
+    if (!used || err?.reason !== ENGINE_BUDGET) throw err;
+    replaceInstance(ready());
+    processCalls = 1;
+    return run();
+  }
+}
+
 /** Whether the trapped call had an allocation refused by the engine memory budget. */
 function budgetExceeded(raw) {
   try {
@@ -333,6 +356,7 @@ function budgetExceeded(raw) {
  * the old instance's memory, so the swap must not happen on a call with arguments.
  */
 function replaceInstance(raw) {
+  processCalls = 0;
   try {
     raw.__ossimgReset();
     raw.version();

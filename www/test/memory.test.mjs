@@ -139,3 +139,19 @@ test('the "workers" limits profile keeps wasm memory within 96 MiB plus the inpu
     assert.ok(peak <= 96 * MB + before + 2 * source.length, `${spec}: ${peak} bytes`);
   }
 });
+
+test("a call the engine budget refuses on a used instance runs again on a fresh one", () => {
+  // Measured: on one instance under "workers", a 12 MP HEIC to w300, then an AVIF encode,
+  // then the same HEIC went over the budget (the encode left the heap scattered, and wasm
+  // memory never shrinks); the package now retries that call on a fresh instance.
+  const heic = fixture("pillowheif_arrow_iphone.heic");
+  const p3 = fixture("kodim23-p3.jpg");
+  const options = { limits: "workers" };
+  const sizes = [
+    [heic, "image/resize,w_300"],
+    [p3, "image/format,avif"],
+    [heic, "image/resize,w_300"],
+    [heic, "image/resize,w_300"],
+  ].map(([input, spec]) => packageProcess(input, spec, options).width);
+  assert.deepEqual(sizes, [300, 768, 300, 300]);
+});

@@ -59,12 +59,21 @@ pub(super) struct CmykToSrgb {
     /// BPC in linear sRGB: `rgb' = matrix · rgb − offset`.
     matrix: [[f32; 3]; 3],
     offset: [f32; 3],
-    /// sRGB8 of linear `i / (ENCODE_STEPS − 1)`.
-    encode: Box<[u8]>,
 }
 
 /// Entries of the linear → sRGB8 table: a fifth of a level apart at the darkest.
 const ENCODE_STEPS: usize = 1 << 16;
+
+/// sRGB8 of linear `i / (ENCODE_STEPS − 1)`: built once, shared by every CMYK transform
+/// (a profile over the cache's size is rebuilt per picture; this table need not be).
+fn encode_table() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..ENCODE_STEPS)
+            .map(|i| super::srgb_encode(i as f64 / (ENCODE_STEPS - 1) as f64))
+            .collect()
+    })
+}
 
 /// Linear sRGB → PCS XYZ (D50) and back: sRGB's primaries, Bradford-adapted to D50, as the
 /// ICC sRGB profiles state them.
@@ -118,14 +127,10 @@ impl CmykToSrgb {
             &XYZ_D50_TO_SRGB,
             std::array::from_fn(|c| black[c] * scale[c]),
         );
-        let encode = (0..ENCODE_STEPS)
-            .map(|i| super::srgb_encode(i as f64 / (ENCODE_STEPS - 1) as f64))
-            .collect();
         Some(CmykToSrgb {
             to_linear,
             matrix,
             offset: offset.map(|v| v as f32),
-            encode,
         })
     }
 
@@ -133,6 +138,7 @@ impl CmykToSrgb {
         let mut cmyk = vec![0f32; CHUNK_PIXELS * 4];
         let mut rgb = vec![0f32; CHUNK_PIXELS * 3];
         let top = (ENCODE_STEPS - 1) as f32;
+        let encode = encode_table();
         for chunk in rgba.chunks_mut(CHUNK_PIXELS * 4) {
             let pixels = chunk.len() / 4;
             let (Some(cmyk), Some(rgb)) = (cmyk.get_mut(..pixels * 4), rgb.get_mut(..pixels * 3))
@@ -150,7 +156,7 @@ impl CmykToSrgb {
                 for ((out, row), offset) in px.iter_mut().zip(&self.matrix).zip(self.offset) {
                     let v = row[0] * r + row[1] * g + row[2] * b - offset;
                     let at = (v.clamp(0.0, 1.0) * top + 0.5) as usize;
-                    *out = self.encode.get(at).copied().unwrap_or(u8::MAX);
+                    *out = encode.get(at).copied().unwrap_or(u8::MAX);
                 }
                 if let Some(alpha) = px.get_mut(3) {
                     *alpha = 255;
